@@ -1,0 +1,37 @@
+/**
+ * Dice per BraTS class and region, as the method's tables report them:
+ * classes NCR (1), ED (2), ET (4); regions ET (4), TC = tumour core (1 ∪ 4),
+ * WT = whole tumour (1 ∪ 2 ∪ 4). Same definition as training/attune_train/metrics.py.
+ */
+export const DICE_KEYS = ['NCR', 'ED', 'ET', 'ET_region', 'TC', 'WT'] as const;
+export type DiceKey = (typeof DICE_KEYS)[number];
+
+export const DICE_LABELS: Record<DiceKey, readonly number[]> = {
+  NCR: [1],
+  ED: [2],
+  ET: [4],
+  ET_region: [4],
+  TC: [1, 4],
+  WT: [1, 2, 4],
+};
+
+/** Dice of the union of `labels`; null when the reference lacks them (undefined, not 0 or 1). */
+export function dice(pred: ArrayLike<number>, ref: ArrayLike<number>, labels: readonly number[]): number | null {
+  if (pred.length !== ref.length) throw new Error(`dice: prediction has ${pred.length} voxels, reference ${ref.length}`);
+  const inSet = new Uint8Array(256);
+  for (const l of labels) inSet[l] = 1;
+  let p = 0, r = 0, both = 0;
+  for (let n = 0; n < pred.length; n++) {
+    const a = inSet[pred[n]], b = inSet[ref[n]];
+    p += a;
+    r += b;
+    both += a & b;
+  }
+  return r === 0 ? null : (2 * both) / (p + r);
+}
+
+export function allDice(pred: ArrayLike<number>, ref: ArrayLike<number>): Record<DiceKey, number | null> {
+  const out = {} as Record<DiceKey, number | null>;
+  for (const k of DICE_KEYS) out[k] = dice(pred, ref, DICE_LABELS[k]);
+  return out;
+}

@@ -1,0 +1,40 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Names of the convolution+BN layers in forward order (models/README.md §3). */
+export function convBnLayerNames(): string[] {
+  const names: string[] = [];
+  for (const b of ['enc0', 'down1', 'down2', 'down3', 'bottleneck']) names.push(`${b}_conv1`, `${b}_conv2`);
+  for (const l of [4, 3, 2, 1]) names.push(`up${l}_tconv`, `up${l}_conv1`, `up${l}_conv2`);
+  return names;
+}
+
+/**
+ * 3×3 convolution with PyTorch's symmetric padding of 1 (then 'valid'): tfjs's 'same'
+ * pads stride-2 convolutions asymmetrically, which would shift every feature map.
+ * `strides` is always passed explicitly: fused conv2d's gradient needs it.
+ */
+export function conv3x3(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: 1 | 2, bias?: tf.Tensor1D): tf.Tensor4D {
+  const padded = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]);
+  const y = tf.conv2d(padded, kernel, [stride, stride], 'valid');
+  return bias ? tf.add(y, bias) : y;
+}
+
+/** 2×2 stride-2 transposed convolution (PyTorch ConvTranspose2d(k=2, s=2)), kernel [2,2,out,in]. */
+export function tconv2x2(x: tf.Tensor4D, kernel: tf.Tensor4D): tf.Tensor4D {
+  const [n, h, w] = x.shape;
+  return tf.conv2dTranspose(x, kernel, [n, h * 2, w * 2, kernel.shape[2]], [2, 2], 'valid');
+}
+
+/**
+ * Inference-mode batch norm as one per-channel scale and shift, so the gradient w.r.t.
+ * gamma/beta and the input is a plain multiply-add on every backend.
+ */
+export function batchNormInference(
+  x: tf.Tensor4D,
+  p: { gamma: tf.Tensor1D; beta: tf.Tensor1D; mean: tf.Tensor1D; variance: tf.Tensor1D },
+  epsilon: number,
+): tf.Tensor4D {
+  const scale = tf.mul(p.gamma, tf.rsqrt(tf.add(p.variance, epsilon)));
+  const shift = tf.sub(p.beta, tf.mul(p.mean, scale));
+  return tf.add(tf.mul(x, scale), shift);
+}

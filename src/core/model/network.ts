@@ -1,0 +1,98 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Architecture } from './contract.ts';
+import { batchNormInference, conv3x3, tconv2x2 } from './layers.ts';
+
+/** Every tensor of the model by its contract name (e.g. `down2_conv1_bn/gamma`). */
+export type ModelWeights = Record<string, tf.Tensor>;
+
+/** Per-channel mean and population variance of the features entering one BN layer. */
+export interface BnMoments {
+  mean: tf.Tensor1D;
+  variance: tf.Tensor1D;
+}
+
+export interface ForwardOptions {
+  /** Also return, per BN layer, the moments of its input over N×H×W (for the KL loss). */
+  collectBnMoments?: boolean;
+  /**
+   * Use these moments instead of the stored running statistics (AdaBN). Keyed by BN name;
+   * layers not listed keep the running statistics.
+   */
+  bnStatisticsOverride?: Record<string, BnMoments>;
+}
+
+export interface ForwardResult {
+  /** [N, H, W, classes] */
+  logits: tf.Tensor4D;
+  /** Present when collectBnMoments was set; BN names in forward order. */
+  bnMoments?: Record<string, BnMoments>;
+}
+
+/**
+ * The contract's forward pass (models/README.md §3): per-modality normalizers, then the
+ * U-Net. `x` is NHWC [N, H, W, 4] with H, W multiples of 16. Pure: it reads `weights`
+ * (plain tensors or tf.Variables — adaptation passes variables for what it updates) and
+ * never changes them; BN always runs in inference mode.
+ */
+export function forwardNetwork(
+  weights: ModelWeights,
+  arch: Architecture,
+  x: tf.Tensor4D,
+  options: ForwardOptions = {},
+): ForwardResult {
+  const w = (name: string) => {
+    const t = weights[name];
+    if (!t) throw new Error(`model weights lack "${name}"`);
+    return t;
+  };
+  const slope = arch.leakySlope;
+  const moments: Record<string, BnMoments> = {};
+
+  const convBn = (name: string, input: tf.Tensor4D, kind: 'conv' | 'down' | 'tconv'): tf.Tensor4D => {
+    const kernel = w(`${name}/kernel`) as tf.Tensor4D;
+    const z = kind === 'tconv' ? tconv2x2(input, kernel) : conv3x3(input, kernel, kind === 'down' ? 2 : 1);
+    const bn = `${name}_bn`;
+    if (options.collectBnMoments) {
+      const { mean, variance } = tf.moments(z, [0, 1, 2]);
+      moments[bn] = { mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
+    }
+    const stats = options.bnStatisticsOverride?.[bn];
+    const y = batchNormInference(
+      z,
+      {
+        gamma: w(`${bn}/gamma`) as tf.Tensor1D,
+        beta: w(`${bn}/beta`) as tf.Tensor1D,
+        mean: stats?.mean ?? (w(`${bn}/moving_mean`) as tf.Tensor1D),
+        variance: stats?.variance ?? (w(`${bn}/moving_variance`) as tf.Tensor1D),
+      },
+      arch.bnEpsilon,
+    );
+    return tf.leakyRelu(y, slope);
+  };
+  const block = (name: string, input: tf.Tensor4D, down: boolean) =>
+    convBn(`${name}_conv2`, convBn(`${name}_conv1`, input, down ? 'down' : 'conv'), 'conv');
+
+  const normalized = tf.concat(
+    arch.modalities.map((m, c) => {
+      const xm = tf.slice(x, [0, 0, 0, c], [-1, -1, -1, 1]);
+      const conv = (input: tf.Tensor4D, i: number) =>
+        conv3x3(input, w(`norm_${m}_conv${i}/kernel`) as tf.Tensor4D, 1, w(`norm_${m}_conv${i}/bias`) as tf.Tensor1D);
+      const h = tf.leakyRelu(conv(tf.leakyRelu(conv(xm, 1), slope), 2), slope);
+      return tf.add(xm, conv(h, 3)); // residual: the normalizer starts as the identity
+    }),
+    3,
+  ) as tf.Tensor4D;
+
+  const s0 = block('enc0', normalized, false);
+  const s1 = block('down1', s0, true);
+  const s2 = block('down2', s1, true);
+  const s3 = block('down3', s2, true);
+  let h = block('bottleneck', s3, true);
+  for (const [l, skip] of [[4, s3], [3, s2], [2, s1], [1, s0]] as const) {
+    const up = convBn(`up${l}_tconv`, h, 'tconv');
+    h = convBn(`up${l}_conv2`, convBn(`up${l}_conv1`, tf.concat([up, skip], 3), 'conv'), 'conv');
+  }
+  const head = w('head/kernel') as tf.Tensor4D;
+  const logits = tf.add(tf.conv2d(h, head, [1, 1], 'valid'), w('head/bias')) as tf.Tensor4D;
+  return options.collectBnMoments ? { logits, bnMoments: moments } : { logits };
+}

@@ -1,0 +1,22 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export type NodeBackend = 'cpu' | 'wasm';
+
+/**
+ * Selects a tfjs backend in Node: 'cpu' (reference, exact, slow) or 'wasm' (fast; its wasm
+ * binaries are loaded from the installed package, never from the network).
+ */
+export async function useNodeBackend(name: NodeBackend): Promise<void> {
+  if (name === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const require = createRequire(import.meta.url);
+    const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+    wasm.setWasmPaths(pathToFileURL(join(dist, 'dist') + '/').pathname.replace(/^\/?/, '/'));
+  }
+  if (!(await tf.setBackend(name))) throw new Error(`tfjs backend "${name}" could not be initialised`);
+  await tf.ready();
+}

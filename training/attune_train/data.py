@@ -1,0 +1,102 @@
+"""Case loading (BraTS folders), training-slice sampling and augmentation."""
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+
+import nibabel as nib
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from . import LABELS, MODALITIES
+from .preprocess import CropBox, crop_labels, preprocess
+
+LABEL_TO_CLASS = np.zeros(5, dtype=np.int64)
+for c, lab in enumerate(LABELS):
+    LABEL_TO_CLASS[lab] = c
+
+
+@dataclass
+class Case:
+    name: str
+    slices: np.ndarray        # [D, 4, H', W'] float32 (contract §2)
+    classes: np.ndarray | None  # [D, H', W'] int64 in 0..3
+    labels: np.ndarray | None   # original label volume [X, Y, Z]
+    box: CropBox
+    shape: tuple[int, int, int]
+
+
+def load_case(folder: str) -> Case:
+    name = os.path.basename(folder.rstrip("/"))
+    vols = []
+    for m in MODALITIES:
+        vols.append(np.asarray(nib.load(os.path.join(folder, f"{name}_{m}.nii.gz")).dataobj, dtype=np.float32))
+    vols = np.stack(vols)
+    slices, box = preprocess(vols)
+    seg_path = os.path.join(folder, f"{name}_seg.nii.gz")
+    labels = classes = None
+    if os.path.exists(seg_path):
+        labels = np.asarray(nib.load(seg_path).dataobj).astype(np.int64)
+        classes = LABEL_TO_CLASS[crop_labels(labels, box)]
+    return Case(name, slices, classes, labels, box, vols.shape[1:])
+
+
+class SliceSampler:
+    """Random training crops: half of them centred near tumour, the rest anywhere in the brain."""
+
+    def __init__(self, cases: list[Case], crop: int, rng: np.random.Generator, tumour_fraction: float = 0.5):
+        self.cases, self.crop, self.rng, self.tumour_fraction = cases, crop, rng, tumour_fraction
+        self.tumour_slices = [np.nonzero(c.classes.reshape(c.classes.shape[0], -1).max(1) > 0)[0] for c in cases]
+
+    def _one(self):
+        ci = self.rng.integers(len(self.cases))
+        case = self.cases[ci]
+        D, _, H, W = case.slices.shape
+        tumour = self.rng.random() < self.tumour_fraction and len(self.tumour_slices[ci]) > 0
+        k = self.rng.choice(self.tumour_slices[ci]) if tumour else self.rng.integers(D)
+        img, lab = case.slices[k], case.classes[k]
+        c = self.crop
+        if tumour:
+            ys, xs = np.nonzero(lab)
+            p = self.rng.integers(len(ys))
+            cy = ys[p] + self.rng.integers(-c // 4, c // 4 + 1)
+            cx = xs[p] + self.rng.integers(-c // 4, c // 4 + 1)
+        else:
+            cy, cx = self.rng.integers(H), self.rng.integers(W)
+        y0 = int(np.clip(cy - c // 2, 0, max(H - c, 0)))
+        x0 = int(np.clip(cx - c // 2, 0, max(W - c, 0)))
+        out_i = np.zeros((4, c, c), np.float32)
+        out_l = np.zeros((c, c), np.int64)
+        hh, ww = min(c, H), min(c, W)
+        out_i[:, :hh, :ww] = img[:, y0:y0 + hh, x0:x0 + ww]
+        out_l[:hh, :ww] = lab[y0:y0 + hh, x0:x0 + ww]
+        return out_i, out_l
+
+    def batch(self, n: int):
+        items = [self._one() for _ in range(n)]
+        return torch.from_numpy(np.stack([a for a, _ in items])), torch.from_numpy(np.stack([b for _, b in items]))
+
+
+def augment(x: torch.Tensor, y: torch.Tensor, g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """Flips, small rotations (±15°) and scales (0.9–1.1), per-modality intensity jitter inside the brain."""
+    n = x.shape[0]
+    r = lambda *s: torch.rand(*s, generator=g)
+    brain = (x != 0).any(dim=1, keepdim=True)
+    # intensity: gain 0.9–1.1, offset ±0.1, gamma-like curvature on the z-scores
+    gain = 0.9 + 0.2 * r(n, 4, 1, 1)
+    off = -0.1 + 0.2 * r(n, 4, 1, 1)
+    x = torch.where(brain, x * gain + off, torch.zeros_like(x))
+    ang = (r(n) * 2 - 1) * math.radians(15)
+    sc = 0.9 + 0.2 * r(n)
+    fy = torch.where(r(n) < 0.5, -1.0, 1.0)
+    fx = torch.where(r(n) < 0.5, -1.0, 1.0)
+    cos, sin = torch.cos(ang) / sc, torch.sin(ang) / sc
+    theta = torch.zeros(n, 2, 3)
+    theta[:, 0, 0], theta[:, 0, 1] = cos * fx, -sin
+    theta[:, 1, 0], theta[:, 1, 1] = sin, cos * fy
+    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    x = F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+    y = F.grid_sample(y[:, None].float(), grid, mode="nearest", padding_mode="zeros", align_corners=False)[:, 0].long()
+    return x, y
