@@ -1,0 +1,35 @@
+import type { InputIssue } from '../inputIssue.ts';
+import type { FileRole, Modality } from '../modality/index.ts';
+import type { NiftiVolume } from '../volume/index.ts';
+
+/** A file as the user dropped it. `bytes` is only read, never changed or kept. */
+export interface InputFile {
+  name: string;
+  bytes: Uint8Array | ArrayBuffer;
+}
+
+/** One dropped file after reading: its volume or why it could not be read, and its role. */
+export interface CaseFile {
+  id: string;
+  name: string;
+  sizeBytes: number;
+  /** The role guessed from the name (kept so the table can show "auto"). */
+  detectedRole: FileRole | null;
+  /** The role in use: the guess, or what the user chose; null = not used. */
+  role: FileRole | null;
+  volume: NiftiVolume | null;
+  readIssue: InputIssue | null;
+}
+
+/** A complete, consistent case: four scans on one grid and optionally an expert label map. */
+export interface MriCase {
+  modalities: Record<Modality, NiftiVolume>;
+  label: NiftiVolume | null;
+}
+
+export interface CaseCheck {
+  /** Errors first, then warnings. */
+  issues: InputIssue[];
+  /** Set only when no issue is an error. */
+  mriCase: MriCase | null;
+}

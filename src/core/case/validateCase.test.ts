@@ -1,0 +1,146 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { InputIssue, InputIssueCode } from '../inputIssue.ts';
+import { makeSyntheticCase, type SyntheticCase } from '../synthetic/index.ts';
+import { niftiOf } from '../testing/niftiFixtures.ts';
+import { loadCase } from './loadCase.ts';
+import type { CaseFile, InputFile } from './types.ts';
+import { validateCase } from './validateCase.ts';
+
+const GRID = { dims: [8, 8, 6] as [number, number, number] };
+const N = 8 * 8 * 6;
+/** A tiny valid scan: non-zero, finite. */
+const scan = (name: string, value = 100) => ({ name, bytes: niftiOf(name, new Int16Array(N).map((_, n) => value + (n % 13)), GRID) });
+const tinyCase = (): InputFile[] => [scan('c_t1.nii.gz'), scan('c_t1ce.nii.gz'), scan('c_t2.nii.gz'), scan('c_flair.nii.gz')];
+
+const codes = (issues: { code: InputIssueCode }[]) => issues.map((i) => i.code);
+const only = (issues: InputIssue[], code: InputIssueCode): InputIssue => {
+  const hits = issues.filter((i) => i.code === code);
+  expect(hits, `expected one ${code} issue, got ${JSON.stringify(issues)}`).toHaveLength(1);
+  return hits[0];
+};
+
+describe('loadCase / validateCase', () => {
+  let synthetic: SyntheticCase;
+  beforeAll(() => {
+    synthetic = makeSyntheticCase({ seed: 11 });
+  });
+
+  it('accepts a complete synthetic case with its label map, roles from names', async () => {
+    const { files, check } = await loadCase(Object.values(synthetic.files));
+    expect(files.map((f) => f.role)).toEqual(['t1', 't1ce', 't2', 'flair', 'seg']);
+    expect(check.issues).toEqual([]);
+    expect(check.mriCase).not.toBeNull();
+    expect(check.mriCase!.label!.name).toBe(synthetic.files.seg.name);
+    expect(check.mriCase!.modalities.flair.name).toBe(synthetic.files.flair.name);
+  });
+
+  it('names the missing modality', async () => {
+    const { check } = await loadCase(tinyCase().filter((f) => !f.name.includes('flair')));
+    expect(check.mriCase).toBeNull();
+    const issue = only(check.issues, 'missing-modality');
+    expect(issue.message).toContain('Missing modality: FLAIR.');
+  });
+
+  it('names every missing modality', async () => {
+    const { check } = await loadCase(tinyCase().slice(0, 2));
+    expect(only(check.issues, 'missing-modality').message).toContain('Missing modality: T2, FLAIR');
+  });
+
+  it('says when a modality is missing because its file could not be read', async () => {
+    const inputs = tinyCase();
+    inputs[2] = { name: 'c_t2.nii.gz', bytes: new TextEncoder().encode('x'.repeat(400)) };
+    const { check } = await loadCase(inputs);
+    expect(codes(check.issues)).toEqual(['not-nifti', 'missing-modality']);
+    expect(only(check.issues, 'missing-modality').message).toContain('T2 (c_t2.nii.gz could not be read)');
+  });
+
+  it('refuses two files claiming one modality, naming both', async () => {
+    const { check } = await loadCase([...tinyCase(), scan('other_T1.nii.gz')]);
+    const issue = only(check.issues, 'duplicate-role');
+    expect(issue.message).toContain('2 files claim T1: c_t1.nii.gz, other_T1.nii.gz');
+    expect(check.mriCase).toBeNull();
+  });
+
+  it('lets the user fix roles by hand and re-validate', async () => {
+    const inputs = tinyCase();
+    inputs[3] = scan('mystery.nii.gz');
+    const { files, check } = await loadCase(inputs);
+    expect(only(check.issues, 'unrecognised-name').severity).toBe('warning');
+    expect(only(check.issues, 'missing-modality').message).toContain('FLAIR');
+    const fixed: CaseFile[] = files.map((f) => (f.name === 'mystery.nii.gz' ? { ...f, role: 'flair' } : f));
+    const again = validateCase(fixed);
+    expect(again.issues).toEqual([]);
+    expect(again.mriCase!.modalities.flair.name).toBe('mystery.nii.gz');
+  });
+
+  it('keeps an unassigned extra file as a warning only', async () => {
+    const { check } = await loadCase([...tinyCase(), scan('notes_about_case.nii.gz')]);
+    expect(codes(check.issues)).toEqual(['unrecognised-name']);
+    expect(check.mriCase).not.toBeNull();
+  });
+
+  it('says which files have different dimensions and how', async () => {
+    const inputs = tinyCase();
+    inputs[2] = { name: 'c_t2.nii.gz', bytes: niftiOf('c_t2.nii.gz', new Int16Array(8 * 8 * 5).fill(9), { dims: [8, 8, 5] }) };
+    const { check } = await loadCase(inputs);
+    const issue = only(check.issues, 'dims-mismatch');
+    expect(issue.message).toContain('c_t2.nii.gz (T2) is 8×8×5 voxels but c_t1.nii.gz (T1) is 8×8×6');
+  });
+
+  it('says which files have a different voxel size', async () => {
+    const inputs = tinyCase();
+    inputs[1] = { name: 'c_t1ce.nii.gz', bytes: niftiOf('c_t1ce.nii.gz', new Int16Array(N).fill(9), { ...GRID, spacingMm: [1, 1, 1.2] }) };
+    const { check } = await loadCase(inputs);
+    expect(only(check.issues, 'spacing-mismatch').message).toContain('c_t1ce.nii.gz (T1Gd) has 1×1×1.2 mm voxels but c_t1.nii.gz (T1) has 1×1×1 mm');
+  });
+
+  it('says when a file is shifted in space (affine differs)', async () => {
+    const inputs = tinyCase();
+    inputs[3] = { name: 'c_flair.nii.gz', bytes: niftiOf('c_flair.nii.gz', new Int16Array(N).fill(9), { ...GRID, originMm: [-3.5, -3.5, -0.5] }) };
+    const { check } = await loadCase(inputs);
+    expect(only(check.issues, 'affine-mismatch').message).toContain('origin is shifted by (0, 0, 2) mm');
+  });
+
+  it('checks the label map against the scans’ grid too', async () => {
+    const seg = { name: 'c_seg.nii.gz', bytes: niftiOf('c_seg.nii.gz', new Uint8Array(4 * 4 * 6), { dims: [4, 4, 6] }) };
+    const { check } = await loadCase([...tinyCase(), seg]);
+    expect(only(check.issues, 'dims-mismatch').message).toContain('c_seg.nii.gz (Label map) is 4×4×6');
+  });
+
+  it('refuses a scan with non-finite voxels and counts them', async () => {
+    const inputs = tinyCase();
+    const data = new Float32Array(N).fill(50);
+    data[3] = Number.NaN;
+    data[17] = Number.POSITIVE_INFINITY;
+    inputs[0] = { name: 'c_t1.nii.gz', bytes: niftiOf('c_t1.nii.gz', data, GRID) };
+    const { check } = await loadCase(inputs);
+    expect(only(check.issues, 'non-finite').message).toContain('c_t1.nii.gz (T1) contains 2 non-finite voxels');
+  });
+
+  it('refuses an all-zero scan', async () => {
+    const inputs = tinyCase();
+    inputs[1] = { name: 'c_t1ce.nii.gz', bytes: niftiOf('c_t1ce.nii.gz', new Int16Array(N), GRID) };
+    const { check } = await loadCase(inputs);
+    expect(only(check.issues, 'all-zero').message).toContain('c_t1ce.nii.gz (T1Gd) is empty: every voxel is 0');
+  });
+
+  it('accepts an all-zero label map (no tumour) but refuses non-BraTS label values', async () => {
+    const empty = await loadCase([...tinyCase(), { name: 'c_seg.nii.gz', bytes: niftiOf('c_seg.nii.gz', new Uint8Array(N), GRID) }]);
+    expect(empty.check.issues).toEqual([]);
+
+    const labels = new Uint8Array(N);
+    labels.fill(3, 0, 10);
+    labels.fill(5, 10, 12);
+    labels.fill(4, 12, 20);
+    const bad = await loadCase([...tinyCase(), { name: 'c_seg.nii.gz', bytes: niftiOf('c_seg.nii.gz', labels, GRID) }]);
+    const issue = only(bad.check.issues, 'label-values');
+    expect(issue.message).toContain('outside {0, 1, 2, 4}: 3 (10 voxels), 5 (2 voxels)');
+  });
+
+  it('does not modify any dropped bytes', async () => {
+    const inputs = Object.values(synthetic.files);
+    const copies = inputs.map((f) => (f.bytes as Uint8Array).slice());
+    await loadCase(inputs);
+    inputs.forEach((f, n) => expect(f.bytes).toEqual(copies[n]));
+  });
+});

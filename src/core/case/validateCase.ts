@@ -1,0 +1,42 @@
+import type { InputIssue } from '../inputIssue.ts';
+import { MODALITIES, isModality, type Modality } from '../modality/index.ts';
+import { checkLabelVoxels, checkRoles, checkSameGrid, checkScanVoxels, type RoleVolume } from '../validation/index.ts';
+import type { NiftiVolume } from '../volume/index.ts';
+import type { CaseCheck, CaseFile, MriCase } from './types.ts';
+
+/**
+ * Checks the files under their current roles and, when nothing is wrong, assembles the
+ * case. Re-run after every reassignment: it is cheap (voxel scans are cached).
+ */
+export function validateCase(files: CaseFile[]): CaseCheck {
+  const issues: InputIssue[] = files.flatMap((f) => (f.readIssue ? [f.readIssue] : []));
+  issues.push(...checkRoles(files.map((f) => ({ name: f.name, role: f.role, readable: f.volume !== null }))));
+
+  const assigned: RoleVolume[] = files
+    .filter((f): f is CaseFile & { volume: NiftiVolume } => f.volume !== null && f.role !== null)
+    .map((f) => ({ role: f.role!, volume: f.volume }));
+  for (const { role, volume } of assigned) {
+    issues.push(...(isModality(role) ? checkScanVoxels(volume, role) : checkLabelVoxels(volume)));
+  }
+  // The reference is the first modality in channel order, so messages are stable.
+  const ordered = [...assigned].sort((a, b) => roleOrder(a.role) - roleOrder(b.role));
+  if (ordered.length > 1) issues.push(...checkSameGrid(ordered[0], ordered.slice(1)));
+
+  issues.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  const ok = !issues.some((i) => i.severity === 'error');
+  return { issues, mriCase: ok ? assemble(assigned) : null };
+}
+
+function roleOrder(role: RoleVolume['role']): number {
+  return isModality(role) ? MODALITIES.indexOf(role) : MODALITIES.length;
+}
+
+function assemble(assigned: RoleVolume[]): MriCase {
+  const modalities = {} as Record<Modality, NiftiVolume>;
+  let label: NiftiVolume | null = null;
+  for (const { role, volume } of assigned) {
+    if (isModality(role)) modalities[role] = volume;
+    else label = volume;
+  }
+  return { modalities, label };
+}

@@ -1,0 +1,1 @@
+export { BRATS_LABELS, ALLOWED_LABEL_VALUES, type BratsLabelKey } from './bratsLabels.ts';

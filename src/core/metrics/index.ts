@@ -1,0 +1,1 @@
+export { labelVolumes, labelVolumesOf, type LabelVolume } from './labelVolumes.ts';

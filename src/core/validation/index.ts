@@ -1,0 +1,4 @@
+export { checkRoles, type RoleClaim } from './checkRoles.ts';
+export { checkSameGrid, type RoleVolume } from './checkSameGrid.ts';
+export { checkScanVoxels, checkLabelVoxels } from './checkVoxels.ts';
+export { summarizeVoxels, countValuesOutside } from './voxelSummary.ts';

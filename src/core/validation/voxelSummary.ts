@@ -1,0 +1,40 @@
+import { physicalValues, type NiftiVolume } from '../volume/index.ts';
+
+export interface VoxelSummary {
+  nonFinite: number;
+  nonZero: number;
+}
+
+const cache = new WeakMap<NiftiVolume, VoxelSummary>();
+
+/**
+ * Counts non-finite and non-zero voxels (physical values). Cached per volume because the
+ * case is re-validated on every reassignment and real volumes hold ~9 million voxels.
+ */
+export function summarizeVoxels(volume: NiftiVolume): VoxelSummary {
+  const hit = cache.get(volume);
+  if (hit) return hit;
+  const values = physicalValues(volume);
+  let nonFinite = 0;
+  let nonZero = 0;
+  for (let n = 0; n < values.length; n++) {
+    const v = values[n];
+    if (!Number.isFinite(v)) nonFinite++;
+    else if (v !== 0) nonZero++;
+  }
+  const summary = { nonFinite, nonZero };
+  cache.set(volume, summary);
+  return summary;
+}
+
+/** Voxel counts of every value not in `allowed` (physical values). */
+export function countValuesOutside(volume: NiftiVolume, allowed: readonly number[]): Map<number, number> {
+  const values = physicalValues(volume);
+  const ok = new Set(allowed);
+  const outside = new Map<number, number>();
+  for (let n = 0; n < values.length; n++) {
+    const v = values[n];
+    if (!ok.has(v)) outside.set(v, (outside.get(v) ?? 0) + 1);
+  }
+  return outside;
+}
