@@ -19,6 +19,11 @@ export interface ForwardOptions {
    * layers not listed keep the running statistics.
    */
   bnStatisticsOverride?: Record<string, BnMoments>;
+  /**
+   * 'input': every BN normalises with the moments of its own input over this batch, as in
+   * training mode, still without touching running statistics (how AdaBN measures a scan).
+   */
+  bnStatistics?: 'running' | 'input';
 }
 
 export interface ForwardResult {
@@ -52,11 +57,13 @@ export function forwardNetwork(
     const kernel = w(`${name}/kernel`) as tf.Tensor4D;
     const z = kind === 'tconv' ? tconv2x2(input, kernel) : conv3x3(input, kernel, kind === 'down' ? 2 : 1);
     const bn = `${name}_bn`;
-    if (options.collectBnMoments) {
+    let own: BnMoments | undefined;
+    if (options.collectBnMoments || options.bnStatistics === 'input') {
       const { mean, variance } = tf.moments(z, [0, 1, 2]);
-      moments[bn] = { mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
+      own = { mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
+      moments[bn] = own;
     }
-    const stats = options.bnStatisticsOverride?.[bn];
+    const stats = options.bnStatistics === 'input' ? own : options.bnStatisticsOverride?.[bn];
     const y = batchNormInference(
       z,
       {
@@ -94,5 +101,5 @@ export function forwardNetwork(
   }
   const head = w('head/kernel') as tf.Tensor4D;
   const logits = tf.add(tf.conv2d(h, head, [1, 1], 'valid'), w('head/bias')) as tf.Tensor4D;
-  return options.collectBnMoments ? { logits, bnMoments: moments } : { logits };
+  return options.collectBnMoments || options.bnStatistics === 'input' ? { logits, bnMoments: moments } : { logits };
 }

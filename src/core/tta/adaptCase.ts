@@ -1,0 +1,169 @@
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core alone registers no gradient functions; adaptation needs them on every backend.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import type { AttuneModel } from '../model/decodeModel.ts';
+import { forwardNetwork, type BnMoments, type ModelWeights } from '../model/network.ts';
+import type { PreprocessedCase } from '../preprocess/index.ts';
+import { klAlignmentLoss } from './klAlignmentLoss.ts';
+import { adaptableParameterNames, type AdaptMode, type AdaptSettings } from './modes.ts';
+import { statsSliceBatch } from './statsSlices.ts';
+
+export interface AdaptCallbacks {
+  /** After each evaluated iteration (0 = source weights), with that iteration's loss. */
+  onIteration?: (iteration: number, loss: number) => void;
+  /** Called between iterations; throw from it to cancel (everything allocated is freed). */
+  checkCancelled?: () => void;
+}
+
+export interface Adaptation {
+  mode: AdaptMode;
+  settings: AdaptSettings;
+  /**
+   * The objective at iterations 0…N: the KL alignment loss (normalizer, bn, none), the
+   * mean prediction entropy over the brain (tent), or [KL before, KL after] (adabn).
+   */
+  lossCurve: number[];
+  /** Iteration whose parameters were kept: the minimum of lossCurve (adabn: 1). */
+  chosenIteration: number;
+  /** KL alignment loss of the source weights on this scan (iteration 0): how far it is from training. */
+  shiftScore: number;
+  /** Shipped weights with the chosen adapted tensors in place; pass to segmentCase. */
+  weights: ModelWeights;
+  /** AdaBN: the scan's own BN statistics, for segmentCase. */
+  bnStatisticsOverride?: Record<string, BnMoments>;
+  seconds: number;
+  /** Tensors this adaptation owns (freed by disposeAdaptation). */
+  owned: tf.Tensor[];
+}
+
+/**
+ * Adapts the model to one scan, without its label. Starts from the shipped weights every
+ * time; only the mode's parameters change (as new variables: `model.weights` stay intact),
+ * BN running statistics are never updated. Iteration 0 counts, so the kept parameters
+ * never have a higher loss than the source model.
+ */
+export async function adaptCase(
+  model: AttuneModel,
+  pre: PreprocessedCase,
+  settings: AdaptSettings,
+  callbacks: AdaptCallbacks = {},
+): Promise<Adaptation> {
+  const t0 = performance.now();
+  const { arch } = model;
+  const batch = statsSliceBatch(pre, settings.statsSlices);
+  const x = tf.tensor4d(batch.data, batch.shape); // uploaded once for every iteration
+  const alignment = (weights: ModelWeights, mode: 'running' | 'input' = 'running') => {
+    const { bnMoments } = forwardNetwork(weights, arch, x, { collectBnMoments: true, bnStatistics: mode });
+    return klAlignmentLoss(bnMoments!, model.weights, arch);
+  };
+  const finish = (partial: Omit<Adaptation, 'mode' | 'settings' | 'seconds'>): Adaptation => ({
+    mode: settings.mode,
+    settings,
+    seconds: (performance.now() - t0) / 1000,
+    ...partial,
+  });
+
+  try {
+    const l0 = tf.tidy(() => alignment(model.weights));
+    const shiftScore = (await l0.data())[0];
+    l0.dispose();
+    const { mode } = settings;
+
+    if (mode === 'none' || settings.iterations <= 0) {
+      callbacks.onIteration?.(0, shiftScore);
+      return finish({ lossCurve: [shiftScore], chosenIteration: 0, shiftScore, weights: model.weights, owned: [] });
+    }
+
+    if (mode === 'adabn') {
+      callbacks.onIteration?.(0, shiftScore);
+      callbacks.checkCancelled?.();
+      // One training-mode-like pass: each BN normalises with its own input's moments, which
+      // become the statistics for the whole volume.
+      const { bnMoments, loss } = tf.tidy(() => {
+        const { bnMoments } = forwardNetwork(model.weights, arch, x, { bnStatistics: 'input' });
+        return { bnMoments: bnMoments!, loss: klAlignmentLoss(bnMoments!, model.weights, arch) };
+      });
+      const after = (await loss.data())[0];
+      loss.dispose();
+      callbacks.onIteration?.(1, after);
+      const owned = Object.values(bnMoments).flatMap((m) => [m.mean, m.variance]);
+      return finish({ lossCurve: [shiftScore, after], chosenIteration: 1, shiftScore, weights: model.weights, bnStatisticsOverride: bnMoments, owned });
+    }
+
+    return await optimise(model, x, settings, shiftScore, alignment, callbacks, finish);
+  } finally {
+    x.dispose();
+  }
+}
+
+async function optimise(
+  model: AttuneModel,
+  x: tf.Tensor4D,
+  settings: AdaptSettings,
+  shiftScore: number,
+  alignment: (w: ModelWeights) => tf.Scalar,
+  callbacks: AdaptCallbacks,
+  finish: (p: Omit<Adaptation, 'mode' | 'settings' | 'seconds'>) => Adaptation,
+): Promise<Adaptation> {
+  const names = adaptableParameterNames(model.arch, settings.mode);
+  const vars = names.map((n) => tf.variable(model.weights[n], true));
+  const current = (): ModelWeights => ({ ...model.weights, ...Object.fromEntries(names.map((n, i) => [n, vars[i]])) });
+  const brain = settings.mode === 'tent' ? tf.tidy(() => tf.cast(tf.any(tf.notEqual(x, 0), 3), 'float32')) : null;
+  const objective =
+    settings.mode === 'tent'
+      ? () => predictionEntropy(forwardNetwork(current(), model.arch, x).logits, brain!)
+      : () => alignment(current());
+  const optimizer = settings.optimizer === 'adam' ? tf.train.adam(settings.learningRate) : tf.train.sgd(settings.learningRate);
+
+  const lossCurve: number[] = [];
+  let best: { loss: number; iteration: number; params: tf.Tensor[] } | null = null;
+  const consider = (iteration: number, loss: number, params: tf.Tensor[]) => {
+    lossCurve.push(loss);
+    callbacks.onIteration?.(iteration, loss);
+    if (Number.isFinite(loss) && (best === null || loss < best.loss)) {
+      best?.params.forEach((t) => t.dispose());
+      best = { loss, iteration, params };
+    } else {
+      params.forEach((t) => t.dispose());
+    }
+  };
+  try {
+    for (let it = 0; it <= settings.iterations; it++) {
+      callbacks.checkCancelled?.();
+      const snapshot = vars.map((v) => tf.clone(v)); // shares data until the step reassigns v
+      let cost: tf.Scalar | null;
+      if (it < settings.iterations) cost = optimizer.minimize(objective, true, vars);
+      else cost = tf.tidy(objective); // the last iterate is evaluated, not stepped
+      const loss = (await cost!.data())[0];
+      cost!.dispose();
+      consider(it, loss, snapshot);
+    }
+    const chosen = best!;
+    return finish({
+      lossCurve,
+      chosenIteration: chosen.iteration,
+      shiftScore,
+      weights: { ...model.weights, ...Object.fromEntries(names.map((n, i) => [n, chosen.params[i]])) },
+      owned: chosen.params,
+    });
+  } catch (e) {
+    (best as { params: tf.Tensor[] } | null)?.params.forEach((t) => t.dispose());
+    throw e;
+  } finally {
+    vars.forEach((v) => v.dispose());
+    optimizer.dispose();
+    brain?.dispose();
+  }
+}
+
+/** TENT's objective: mean Shannon entropy of the softmax over brain pixels. */
+function predictionEntropy(logits: tf.Tensor4D, brain: tf.Tensor3D): tf.Scalar {
+  const logp = tf.logSoftmax(logits, 3);
+  const h = tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 3));
+  return tf.div(tf.sum(tf.mul(h, brain)), tf.maximum(tf.sum(brain), 1)) as tf.Scalar;
+}
+
+export function disposeAdaptation(a: Adaptation): void {
+  a.owned.forEach((t) => t.dispose());
+  a.owned = [];
+}

@@ -1,0 +1,169 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useNodeBackend } from '../../node/useNodeBackend.ts';
+import { loadCase } from '../case/index.ts';
+import { decodeModel, forwardNetwork, type AttuneModel } from '../model/index.ts';
+import { makeTinyModelFiles } from '../model/testing/tinyModel.ts';
+import { preprocess, type PreprocessedCase } from '../preprocess/index.ts';
+import { makeSyntheticCase } from '../synthetic/index.ts';
+import {
+  adaptCase,
+  adaptableParameterNames,
+  disposeAdaptation,
+  klAlignmentLoss,
+  registerWasmConv2dBackpropFilter,
+  statsSliceBatch,
+  statsSliceIndices,
+  type AdaptMode,
+  type AdaptSettings,
+} from './index.ts';
+
+const arch = { bnLayers: ['a', 'b'], klEpsilon: 0 };
+const t1 = (v: number[]) => tf.tensor1d(v);
+
+async function synthetic(seed: number, gain?: number): Promise<PreprocessedCase> {
+  const g = gain ? { t1: gain, t1ce: gain, t2: gain, flair: gain } : undefined;
+  const { check } = await loadCase(Object.values(makeSyntheticCase({ seed, gain: g }).files));
+  return preprocess(check.mriCase!.modalities);
+}
+
+/** The tiny model with BN running statistics recalibrated on `pre` (as the trainer does), so that `pre` is in-domain. */
+function calibrated(pre: PreprocessedCase): AttuneModel {
+  const { manifest, weights } = makeTinyModelFiles();
+  const model = decodeModel(manifest, [weights]);
+  // One pass where every BN uses its own input's moments: running stats = those moments
+  // reproduce the same activations in inference mode (single calibration scan).
+  const { data, shape } = statsSliceBatch(pre, model.arch.statsSlices);
+  const { bnMoments } = forwardNetwork(model.weights, model.arch, tf.tensor4d(data, shape), { bnStatistics: 'input' });
+  for (const bn of model.arch.bnLayers) {
+    model.weights[`${bn}/moving_mean`] = bnMoments![bn].mean;
+    model.weights[`${bn}/moving_variance`] = bnMoments![bn].variance;
+  }
+  return model;
+}
+
+describe('klAlignmentLoss', () => {
+  beforeAll(() => tf.setBackend('cpu'));
+
+  it('is zero for identical statistics', () => {
+    const m = { a: { mean: t1([0.3, -1]), variance: t1([2, 0.5]) }, b: { mean: t1([1]), variance: t1([4]) } };
+    const w = { 'a/moving_mean': t1([0.3, -1]), 'a/moving_variance': t1([2, 0.5]), 'b/moving_mean': t1([1]), 'b/moving_variance': t1([4]) };
+    expect(klAlignmentLoss(m, w, arch).dataSync()[0]).toBeCloseTo(0, 6);
+  });
+
+  it('matches the closed form and averages over layers', () => {
+    // KL(N(1, 4) ‖ N(0, 1)) = log(1/2) + (4 + 1)/2 − 1/2 = 2 − ln 2 ; KL(N(0,1) ‖ N(0,1)) = 0
+    const m = { a: { mean: t1([1, 0]), variance: t1([4, 1]) }, b: { mean: t1([0]), variance: t1([1]) } };
+    const w = { 'a/moving_mean': t1([0, 0]), 'a/moving_variance': t1([1, 1]), 'b/moving_mean': t1([0]), 'b/moving_variance': t1([1]) };
+    expect(klAlignmentLoss(m, w, arch).dataSync()[0]).toBeCloseTo((2 - Math.log(2)) / 2, 5);
+  });
+
+  it('gradient matches finite differences through a tiny network', async () => {
+    const { manifest, weights } = makeTinyModelFiles({ seed: 3 });
+    const model = decodeModel(manifest, [weights]);
+    const x = tf.randomNormal([2, 16, 16, 4], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const name = 'enc0_conv1_bn/gamma';
+    const lossAt = (gamma: tf.Tensor) => {
+      const w = { ...model.weights, [name]: gamma };
+      return klAlignmentLoss(forwardNetwork(w, model.arch, x, { collectBnMoments: true }).bnMoments!, w, model.arch);
+    };
+    const g0 = model.weights[name];
+    const grad = tf.grad((g: tf.Tensor) => lossAt(g))(g0).dataSync();
+    const h = 1e-2;
+    for (const c of [0, 2]) {
+      const e = tf.mul(tf.reshape(tf.oneHot([c], g0.shape[0]), g0.shape), h);
+      const fd = (lossAt(tf.add(g0, e)).dataSync()[0] - lossAt(tf.sub(g0, e)).dataSync()[0]) / (2 * h);
+      expect(Math.abs(grad[c] - fd)).toBeLessThan(2e-2 * Math.max(1, Math.abs(fd)));
+    }
+  });
+});
+
+describe('statsSliceIndices', () => {
+  it('spreads K slices over the extent like the trainer', () => {
+    expect(statsSliceIndices(80, 8)).toEqual([5, 15, 25, 35, 45, 55, 65, 75]);
+    expect(statsSliceIndices(3, 8)).toEqual([0, 0, 0, 1, 1, 2, 2, 2]);
+    expect(() => statsSliceIndices(10, 0)).toThrow(/positive integer/);
+  });
+});
+
+describe('adaptCase', () => {
+  let inDomain: PreprocessedCase;
+  let shifted: PreprocessedCase;
+  let model: AttuneModel;
+  const settings = (mode: AdaptMode, over: Partial<AdaptSettings> = {}): AdaptSettings => ({
+    mode, optimizer: 'adam', learningRate: 5e-3, iterations: 6, statsSlices: 4, ...over,
+  });
+
+  beforeAll(async () => {
+    // wasm: the cpu backend's convolution gradients make these minutes instead of seconds.
+    await useNodeBackend('wasm');
+    registerWasmConv2dBackpropFilter();
+    inDomain = await synthetic(11);
+    model = calibrated(inDomain);
+    // The same anatomy through a non-linear "scanner": z-scoring removes gain, not the curve.
+    shifted = { ...inDomain, input: inDomain.input.map((v) => (v === 0 ? 0 : Math.sign(v) * Math.abs(v) ** 1.6 + 0.3)) };
+  });
+
+  it('in-domain scans get a lower shift score than shifted ones', async () => {
+    const a = await adaptCase(model, inDomain, settings('none'));
+    const b = await adaptCase(model, shifted, settings('none'));
+    expect(a.shiftScore).toBeLessThan(b.shiftScore);
+    expect(a.lossCurve).toEqual([a.shiftScore]);
+  });
+
+  for (const mode of ['normalizer', 'bn'] as const) {
+    it(`${mode}: lowers the alignment loss on a shifted input, never keeps a worse iterate, touches only its parameters`, async () => {
+      const before = Object.fromEntries(Object.entries(model.weights).map(([k, t]) => [k, t.dataSync().slice()]));
+      const progress: number[] = [];
+      const a = await adaptCase(model, shifted, settings(mode), { onIteration: (i) => progress.push(i) });
+      expect(a.lossCurve).toHaveLength(7);
+      expect(progress).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      expect(a.lossCurve[0]).toBeCloseTo(a.shiftScore, 5);
+      expect(Math.min(...a.lossCurve)).toBeLessThan(a.lossCurve[0]);
+      expect(a.lossCurve[a.chosenIteration]).toBe(Math.min(...a.lossCurve));
+      expect(a.lossCurve[a.chosenIteration]).toBeLessThanOrEqual(a.lossCurve[0]);
+      const allowed = new Set(adaptableParameterNames(model.arch, mode));
+      let changed = 0;
+      for (const [k, t] of Object.entries(a.weights)) {
+        const same = t.dataSync().every((v, i) => Object.is(v, before[k][i]));
+        if (!allowed.has(k)) expect(same, k).toBe(true);
+        else if (!same) changed++;
+      }
+      expect(changed).toBeGreaterThan(0);
+      // the shipped weights (incl. running statistics) are untouched: the next scan starts from them
+      for (const [k, t] of Object.entries(model.weights)) expect(t.dataSync()).toEqual(before[k]);
+      disposeAdaptation(a);
+    });
+  }
+
+  it('keeps iteration 0 when every step makes things worse', async () => {
+    // a far too large SGD step overshoots: every iterate after 0 has a higher loss
+    const a = await adaptCase(model, shifted, settings('bn', { optimizer: 'sgd', learningRate: 1e4, iterations: 3 }));
+    expect(a.lossCurve.slice(1).every((l) => !(l <= a.lossCurve[0]))).toBe(true); // NaN counts as worse
+    expect(a.chosenIteration).toBe(0);
+    expect(a.weights['enc0_conv1_bn/gamma'].dataSync()).toEqual(model.weights['enc0_conv1_bn/gamma'].dataSync());
+    disposeAdaptation(a);
+  });
+
+  it('tent and adabn run; adabn aligns statistics without gradients', async () => {
+    const t = await adaptCase(model, shifted, settings('tent', { iterations: 3 }));
+    expect(t.lossCurve).toHaveLength(4);
+    disposeAdaptation(t);
+    const a = await adaptCase(model, shifted, settings('adabn'));
+    expect(a.lossCurve).toHaveLength(2);
+    expect(Object.keys(a.bnStatisticsOverride!)).toHaveLength(22);
+    disposeAdaptation(a);
+  });
+
+  it('frees every tensor it made, also when cancelled', async () => {
+    const n0 = tf.memory().numTensors;
+    disposeAdaptation(await adaptCase(model, shifted, settings('normalizer', { iterations: 2 })));
+    expect(tf.memory().numTensors).toBe(n0);
+    let calls = 0;
+    const cancel = () => { if (++calls === 2) throw new Error('cancelled'); };
+    await expect(adaptCase(model, shifted, settings('bn'), { checkCancelled: cancel })).rejects.toThrow('cancelled');
+    expect(tf.memory().numTensors).toBe(n0);
+  });
+});
