@@ -4,5 +4,7 @@ export { writeNifti, type NiftiTemplate, type WriteNiftiOptions } from './writeN
 export { createNiftiHeader, type NewGrid } from './createNiftiHeader.ts';
 export { physicalValues, headerScaling } from './voxelScaling.ts';
 export { voxelVolumeMl } from './voxelVolume.ts';
+export { physicalNifti } from './physicalNifti.ts';
+export { voxelToWorld } from './voxelToWorld.ts';
 export { isGzip } from './gzip.ts';
 export { datatypeName } from './datatypes.ts';

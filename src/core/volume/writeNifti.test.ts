@@ -1,8 +1,11 @@
 import { NIFTI1 } from 'nifti-reader-js';
 import { describe, expect, it } from 'vitest';
 import { makeSyntheticCase } from '../synthetic/index.ts';
+import { bytesOf, rawNifti } from '../testing/niftiFixtures.ts';
 import { createNiftiHeader } from './createNiftiHeader.ts';
+import { physicalNifti } from './physicalNifti.ts';
 import { readNifti } from './readNifti.ts';
+import { voxelToWorld } from './voxelToWorld.ts';
 import { writeNifti } from './writeNifti.ts';
 
 describe('writeNifti', () => {
@@ -71,5 +74,26 @@ describe('writeNifti', () => {
   it('refuses data that does not fit the grid', () => {
     const template = createNiftiHeader({ name: 't.nii', dims: [3, 2, 2], spacingMm: [1, 1, 1] });
     expect(() => writeNifti(template, new Uint8Array(11))).toThrow(/11 voxels given for a 3×2×2 grid/);
+  });
+});
+
+describe('physicalNifti', () => {
+  it('gives the viewer the validated physical values, uncompressed, on the source grid', async () => {
+    const scaled = await readNifti(
+      rawNifti({ dim: [3, 2, 2, 2], datatype: 4, bitsPerVoxel: 16, voxelBytes: bytesOf(new Int16Array([0, 1, 2, 3, 4, 5, 6, 7])), sclSlope: 0.5, sclInter: 1 }),
+      's.nii',
+    );
+    const bytes = physicalNifti(scaled);
+    expect(bytes[0]).not.toBe(0x1f);
+    const back = await readNifti(bytes, 'view.nii');
+    expect(Array.from(back.data)).toEqual([1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5]);
+    expect(back.affine).toEqual(scaled.affine);
+  });
+});
+
+describe('voxelToWorld', () => {
+  it('applies the affine (BraTS-like LPS axes flip i and j)', () => {
+    const affine = [[-1, 0, 0, 0], [0, -1, 0, 239], [0, 0, 1, 0], [0, 0, 0, 1]];
+    expect(voxelToWorld(affine, [10, 20, 30])).toEqual([-10, 219, 30]);
   });
 });

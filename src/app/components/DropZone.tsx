@@ -1,0 +1,75 @@
+import { useRef, useState, type DragEvent } from 'react';
+import { makeSyntheticCase } from '../../core/index.ts';
+import { collectDrop, intakeFromFileList } from '../fileIntake.ts';
+import { useAttune } from '../store.ts';
+
+/** Accepts a case as files or a folder, by drag and drop or by picker; drops start a new case. */
+export function DropZone() {
+  const loadFiles = useAttune((s) => s.loadFiles);
+  const reading = useAttune((s) => s.reading);
+  const [over, setOver] = useState(false);
+  const filesInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+  const addInput = useRef<HTMLInputElement>(null);
+
+  const onDrop = (event: DragEvent<HTMLDivElement>) => {
+    event.preventDefault();
+    setOver(false);
+    const read = collectDrop(event.dataTransfer);
+    void read().then(({ inputs, skipped }) => loadFiles(inputs, { skipped }));
+  };
+
+  const fromPicker = (append: boolean) => async (event: React.ChangeEvent<HTMLInputElement>) => {
+    const list = event.target.files;
+    if (!list || list.length === 0) return;
+    const { inputs, skipped } = await intakeFromFileList(list);
+    event.target.value = ''; // picking the same file again must fire change again
+    await loadFiles(inputs, { append, skipped });
+  };
+
+  return (
+    <div
+      className={`drop-zone${over ? ' drop-zone--over' : ''}`}
+      data-testid="drop-zone"
+      onDragOver={(e) => {
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={onDrop}
+    >
+      <p className="drop-zone__title">Drop a case here</p>
+      <p className="drop-zone__hint">
+        T1, T1Gd, T2 and FLAIR as <code>.nii</code> / <code>.nii.gz</code> (plus an optional label map), or the
+        folder that holds them. Files stay on this computer.
+      </p>
+      <div className="drop-zone__buttons">
+        <button type="button" onClick={() => filesInput.current?.click()}>Choose files…</button>
+        <button type="button" onClick={() => folderInput.current?.click()}>Choose folder…</button>
+        <button type="button" onClick={() => addInput.current?.click()} title="Add files to the current case">
+          Add files…
+        </button>
+        <button
+          type="button"
+          data-testid="demo-case"
+          onClick={() => void loadFiles(Object.values(makeSyntheticCase().files))}
+          title="A small synthetic phantom with a three-part tumour and its label map"
+        >
+          Synthetic demo case
+        </button>
+      </div>
+      {reading && <p className="drop-zone__status" role="status">Reading files…</p>}
+      <input ref={filesInput} type="file" multiple hidden data-testid="file-input" onChange={fromPicker(false)} />
+      <input ref={addInput} type="file" multiple hidden onChange={fromPicker(true)} />
+      <input
+        ref={folderInput}
+        type="file"
+        hidden
+        // Non-standard but supported by every current browser: pick a whole folder.
+        {...({ webkitdirectory: '', directory: '' } as Record<string, string>)}
+        onChange={fromPicker(false)}
+      />
+    </div>
+  );
+}

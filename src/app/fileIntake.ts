@@ -1,0 +1,82 @@
+import type { InputFile } from '../core/index.ts';
+
+/** What a drop or a file picker yields: files to read and names deliberately skipped. */
+export interface Intake {
+  inputs: InputFile[];
+  skipped: string[];
+}
+
+const NIFTI_NAME = /\.nii(\.gz)?$/i;
+
+/**
+ * Collects a drop's files synchronously: the browser empties `DataTransfer` once the
+ * event handler returns, so entries must be taken now and read later.
+ * Files dropped directly are always taken (a wrong file gets a clear message); inside
+ * dropped folders only .nii/.nii.gz are taken, hidden files are ignored and others
+ * are listed as skipped.
+ */
+export function collectDrop(dataTransfer: DataTransfer): () => Promise<Intake> {
+  const entries: FileSystemEntry[] = [];
+  const loose: File[] = [];
+  for (const item of Array.from(dataTransfer.items ?? [])) {
+    if (item.kind !== 'file') continue;
+    const entry = item.webkitGetAsEntry?.() ?? null;
+    if (entry?.isDirectory) entries.push(entry);
+    else {
+      const file = item.getAsFile();
+      if (file) loose.push(file);
+    }
+  }
+  if (entries.length === 0 && loose.length === 0) loose.push(...Array.from(dataTransfer.files ?? []));
+
+  return async () => {
+    const inFolders: { file: File; path: string }[] = [];
+    for (const dir of entries) inFolders.push(...(await walkDirectory(dir as FileSystemDirectoryEntry)));
+    return intakeOf([...loose.map((file) => ({ file, path: file.name })), ...inFolders.map((f) => ({ ...f, fromFolder: true }))]);
+  };
+}
+
+/** Files from an <input type="file"> (with or without `webkitdirectory`). */
+export async function intakeFromFileList(list: FileList): Promise<Intake> {
+  return intakeOf(
+    Array.from(list).map((file) => ({
+      file,
+      path: file.webkitRelativePath || file.name,
+      fromFolder: Boolean(file.webkitRelativePath),
+    })),
+  );
+}
+
+async function intakeOf(items: { file: File; path: string; fromFolder?: boolean }[]): Promise<Intake> {
+  const inputs: InputFile[] = [];
+  const skipped: string[] = [];
+  for (const { file, path, fromFolder } of items) {
+    const base = path.split('/').pop() ?? path;
+    if (fromFolder && base.startsWith('.')) continue;
+    if (fromFolder && !NIFTI_NAME.test(base)) {
+      skipped.push(path);
+      continue;
+    }
+    // A copy the app owns: the user's file is never touched.
+    inputs.push({ name: path, bytes: new Uint8Array(await file.arrayBuffer()) });
+  }
+  return { inputs, skipped };
+}
+
+async function walkDirectory(dir: FileSystemDirectoryEntry): Promise<{ file: File; path: string }[]> {
+  const out: { file: File; path: string }[] = [];
+  const reader = dir.createReader();
+  // readEntries returns at most ~100 entries per call; call until it returns none.
+  for (;;) {
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+    if (batch.length === 0) break;
+    for (const entry of batch) {
+      if (entry.isDirectory) out.push(...(await walkDirectory(entry as FileSystemDirectoryEntry)));
+      else {
+        const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+        out.push({ file, path: entry.fullPath.replace(/^\//, '') });
+      }
+    }
+  }
+  return out;
+}
