@@ -7,8 +7,17 @@ import { pathToFileURL } from 'node:url';
 export type NodeBackend = 'cpu' | 'wasm';
 
 /**
+ * Registers tfjs's gradient functions (adaptation needs them). Node cannot load tfjs-core's
+ * ESM `register_all_gradients` (it uses directory imports); tfjs-layers' CommonJS bundle
+ * carries the same gradient set and registers it into the shared global registry.
+ */
+function registerGradients(): void {
+  if (!tf.getGradient('Conv2D')) createRequire(import.meta.url)('@tensorflow/tfjs-layers');
+}
+
+/**
  * Selects a tfjs backend in Node: 'cpu' (reference, exact, slow) or 'wasm' (fast; its wasm
- * binaries are loaded from the installed package, never from the network).
+ * binaries are loaded from the installed package, never from the network), with gradients.
  */
 export async function useNodeBackend(name: NodeBackend): Promise<void> {
   if (name === 'wasm') {
@@ -17,6 +26,7 @@ export async function useNodeBackend(name: NodeBackend): Promise<void> {
     const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
     wasm.setWasmPaths(pathToFileURL(join(dist, 'dist') + '/').pathname.replace(/^\/?/, '/'));
   }
+  registerGradients();
   if (!(await tf.setBackend(name))) throw new Error(`tfjs backend "${name}" could not be initialised`);
   await tf.ready();
 }

@@ -1,6 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core alone registers no gradient functions; adaptation needs them on every backend.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { AttuneModel } from '../model/decodeModel.ts';
 import { forwardNetwork, type BnMoments, type ModelWeights } from '../model/network.ts';
 import type { PreprocessedCase } from '../preprocess/index.ts';
@@ -49,6 +47,10 @@ export async function adaptCase(
   callbacks: AdaptCallbacks = {},
 ): Promise<Adaptation> {
   const t0 = performance.now();
+  if (settings.mode !== 'none' && settings.mode !== 'adabn' && !tf.getGradient('Conv2D')) {
+    // tfjs-core registers no gradients by itself; whoever sets up the backend must.
+    throw new Error('tfjs gradient functions are not registered (src/worker and src/node/useNodeBackend register them)');
+  }
   const { arch } = model;
   const batch = statsSliceBatch(pre, settings.statsSlices);
   const x = tf.tensor4d(batch.data, batch.shape); // uploaded once for every iteration

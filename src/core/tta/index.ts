@@ -4,3 +4,4 @@ export { ADAPT_MODES, adaptableParameterNames, parseMode, type AdaptMode, type A
 export { adaptCase, disposeAdaptation, type Adaptation, type AdaptCallbacks } from './adaptCase.ts';
 export { DEFAULT_SETTINGS } from './defaults.ts';
 export { registerWasmConv2dBackpropFilter } from './wasmConv2dBackpropFilter.ts';
+export { adaptAndSegment, type AdaptationReport, type AdaptAndSegmentOptions } from './adaptAndSegment.ts';

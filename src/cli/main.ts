@@ -1,0 +1,47 @@
+import { fileURLToPath } from 'node:url';
+import { loadModelDir } from '../node/loadModelDir.ts';
+import { useNodeBackend, type NodeBackend } from '../node/useNodeBackend.ts';
+import { registerWasmConv2dBackpropFilter } from '../core/tta/index.ts';
+import { parseArgs } from './args.ts';
+import { BENCHMARK_FLAGS, benchmark } from './benchmark.ts';
+import { SEGMENT_FLAGS, segment } from './segment.ts';
+
+export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../models/attune-brats-inst18/', import.meta.url));
+
+const USAGE = `usage:
+  attune benchmark <folder> [--modes none,normalizer,bn,tent,adabn] [--iterations N] [--lr X]
+                   [--optimizer sgd|adam] [--slices K] [--json out.json]
+  attune segment <files or folder> [--mode bn] --out mask.nii.gz [--iterations N] [--lr X] [--optimizer sgd|adam] [--slices K]
+common: [--model <dir with model.json>] [--backend wasm|cpu] [--batch slices per forward pass]`;
+
+async function setup(flags: Record<string, string>) {
+  const backend = (flags.backend ?? 'wasm') as NodeBackend;
+  if (backend !== 'wasm' && backend !== 'cpu') throw new Error(`--backend must be wasm or cpu, got "${backend}"`);
+  await useNodeBackend(backend);
+  registerWasmConv2dBackpropFilter();
+  return loadModelDir(flags.model ?? DEFAULT_MODEL_DIR);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const log = (s: string) => process.stderr.write(s + '\n');
+  try {
+    if (command === 'benchmark') {
+      const { positional, flags } = parseArgs(rest, BENCHMARK_FLAGS);
+      if (positional.length !== 1) throw new Error('benchmark takes exactly one <folder>');
+      await benchmark(positional[0], flags, await setup(flags), log);
+      return 0;
+    }
+    if (command === 'segment') {
+      const { positional, flags } = parseArgs(rest, SEGMENT_FLAGS);
+      if (positional.length === 0) throw new Error('segment needs the scan: 4–5 files or one folder');
+      await segment(positional, flags, await setup(flags), log);
+      return 0;
+    }
+    log(USAGE);
+    return command === undefined || command === '--help' || command === 'help' ? 0 : 2;
+  } catch (e) {
+    log(`attune ${command}: ${(e as Error).message}`);
+    return 1;
+  }
+}

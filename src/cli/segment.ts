@@ -1,0 +1,35 @@
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { loadCase, type InputFile } from '../core/case/index.ts';
+import type { AttuneModel } from '../core/model/index.ts';
+import { preprocess } from '../core/preprocess/index.ts';
+import { adaptAndSegment, parseMode } from '../core/tta/index.ts';
+import { writeNifti } from '../core/volume/index.ts';
+import { readCaseFolder } from '../node/readCaseFolder.ts';
+import { describeIssues } from './describeIssues.ts';
+import { settingsFromFlags } from './settings.ts';
+
+export const SEGMENT_FLAGS = ['mode', 'out', 'iterations', 'lr', 'optimizer', 'slices', 'model', 'backend', 'batch'] as const;
+
+/** `attune segment <files or folder> --mode bn --out mask.nii.gz`: one scan → a mask on the input's grid and header. */
+export async function segment(inputs: string[], flags: Record<string, string>, model: AttuneModel, log: (s: string) => void): Promise<void> {
+  if (!flags.out) throw new Error('--out <mask.nii.gz> is required');
+  if (!/\.nii(\.gz)?$/i.test(flags.out)) throw new Error(`--out must end in .nii or .nii.gz, got "${flags.out}"`);
+  const mode = parseMode(flags.mode ?? 'bn');
+  let loaded;
+  if (inputs.length === 1 && (await stat(inputs[0])).isDirectory()) loaded = await readCaseFolder(inputs[0]);
+  else {
+    const files: InputFile[] = await Promise.all(inputs.map(async (p) => ({ name: basename(p), bytes: new Uint8Array(await readFile(p)) })));
+    loaded = await loadCase(files);
+  }
+  const mri = loaded.check.mriCase;
+  if (!mri) throw new Error(describeIssues(loaded.check.issues));
+  const pre = preprocess(mri.modalities);
+  const { segmentation, report } = await adaptAndSegment(model, pre, settingsFromFlags(mode, flags), {
+    batchSize: flags.batch ? Number(flags.batch) : 8,
+    onIteration: (i, l) => log(`iteration ${i}: loss ${l.toFixed(5)}`),
+  });
+  const bytes = writeNifti(mri.modalities.t1, segmentation.labels, { description: `Attune ${mode} mask`, gzip: /\.gz$/i.test(flags.out) });
+  await writeFile(flags.out, bytes);
+  log(`shift score ${report.shiftScore.toFixed(4)}, kept iteration ${report.chosenIteration}; wrote ${flags.out}`);
+}
