@@ -70,9 +70,13 @@ test('with a label map: overlay in BraTS colours, legend with mL, modality switc
 
   await page.getByRole('checkbox', { name: 'Expert labels' }).uncheck();
   await expect(page.getByTestId('viewer')).toHaveAttribute('data-labels', 'off');
-  await page.waitForTimeout(300);
-  const hidden = await readCanvasPixels(page);
-  expect(hidden.red + hidden.green + hidden.yellow, 'overlay hidden').toBeLessThan(0.1 * (t1ce.red + t1ce.green + t1ce.yellow));
+  const shown = t1ce.red + t1ce.green + t1ce.yellow;
+  await expect
+    .poll(async () => {
+      const p = await readCanvasPixels(page);
+      return p.red + p.green + p.yellow;
+    }, { message: 'overlay hidden' })
+    .toBeLessThan(0.1 * shown);
   await page.getByRole('checkbox', { name: 'Expert labels' }).check();
 
   await page.getByRole('radio', { name: 'FLAIR' }).click();
@@ -82,6 +86,16 @@ test('with a label map: overlay in BraTS colours, legend with mL, modality switc
   expect(flair.litFraction).toBeGreaterThan(0.05);
   expect(signatureDistance(flair.signature, t1ce.signature), 'FLAIR looks different from T1Gd').toBeGreaterThan(1);
   await page.screenshot({ path: testInfo.outputPath('with-labels-flair.png') });
+});
+
+test('the synthetic demo case loads from its button, labels included', async ({ page }) => {
+  await page.getByTestId('demo-case').click();
+  await expectViewerReady(page);
+  await expect(page.getByTestId('file-row')).toHaveCount(5);
+  await expect(page.getByTestId('legend-ET')).toContainText('mL');
+  const pixels = await readCanvasPixels(page);
+  expect(pixels.litFraction).toBeGreaterThan(0.05);
+  expect(pixels.yellow).toBeGreaterThan(20);
 });
 
 test('a wrong file gets a clear message and the app still takes a correct case', async ({ page }, testInfo) => {
