@@ -87,7 +87,7 @@ export function squaredDistanceTransform(
 ): Float64Array {
   const d = new Float64Array(feature.length);
   for (let n = 0; n < d.length; n++) d[n] = feature[n] ? 0 : Infinity;
-  const [x, y, z] = dims;
+  const [x, y] = dims;
   const strides = [1, x, x * y];
   for (let axis = 0; axis < 3; axis++) {
     const len = dims[axis];

@@ -81,10 +81,11 @@ export async function adaptCase(
       callbacks.checkCancelled?.();
       // One training-mode-like pass: each BN normalises with its own input's moments, which
       // become the statistics for the whole volume.
-      const { bnMoments, loss } = tf.tidy(() => {
+      const kept = tf.tidy(() => {
         const { bnMoments } = forwardNetwork(model.weights, arch, x, { bnStatistics: 'input' });
-        return { bnMoments: bnMoments!, loss: klAlignmentLoss(bnMoments!, model.weights, arch) };
-      });
+        return { bnMoments: bnMoments!, loss: klAlignmentLoss(bnMoments!, model.weights, arch) } as unknown as tf.TensorContainer;
+      }) as unknown as { bnMoments: Record<string, BnMoments>; loss: tf.Scalar };
+      const { bnMoments, loss } = kept;
       const after = (await loss.data())[0];
       loss.dispose();
       callbacks.onIteration?.(1, after);
@@ -110,7 +111,7 @@ async function optimise(
   const names = adaptableParameterNames(model.arch, settings.mode);
   const vars = names.map((n) => tf.variable(model.weights[n], true));
   const current = (): ModelWeights => ({ ...model.weights, ...Object.fromEntries(names.map((n, i) => [n, vars[i]])) });
-  const brain = settings.mode === 'tent' ? tf.tidy(() => tf.cast(tf.any(tf.notEqual(x, 0), 3), 'float32')) : null;
+  const brain = settings.mode === 'tent' ? tf.tidy(() => tf.cast(tf.any(tf.notEqual(x, 0), 3), 'float32') as tf.Tensor3D) : null;
   const objective =
     settings.mode === 'tent'
       ? () => predictionEntropy(forwardNetwork(current(), model.arch, x).logits, brain!)

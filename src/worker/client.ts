@@ -1,0 +1,71 @@
+import type { MriCase } from '../core/case/index.ts';
+import { MODALITIES, type Modality } from '../core/modality/index.ts';
+import type { AdaptSettings } from '../core/tta/index.ts';
+import type { BackendName, ModelSource, WorkerEvent, WorkerRequest, WorkerVolume } from './protocol.ts';
+
+export type RunResult = Extract<WorkerEvent, { type: 'result' }>;
+export type RunProgress = Extract<WorkerEvent, { type: 'progress' }>;
+export type Ready = Extract<WorkerEvent, { type: 'ready' }>;
+
+/**
+ * Main-thread handle on the worker: promises for init and runs, a progress callback,
+ * cancel. Holds no math; the app's store talks to this and nothing else.
+ */
+export class AttuneWorkerClient {
+  private worker: Worker;
+  private nextRun = 1;
+  private pending = new Map<number, { resolve: (r: RunResult | null) => void; reject: (e: Error) => void; onProgress?: (p: RunProgress) => void }>();
+  readonly ready: Promise<Ready>;
+
+  constructor(model: ModelSource, options: { backend?: BackendName } = {}) {
+    this.worker = new Worker(new URL('./attune.worker.ts', import.meta.url), { type: 'module', name: 'attune' });
+    this.ready = new Promise((resolve, reject) => {
+      const onInit = (ev: MessageEvent<WorkerEvent>) => {
+        if (ev.data.type === 'ready') resolve(ev.data);
+        else if (ev.data.type === 'init-error') reject(new Error(ev.data.message));
+        else return;
+        this.worker.removeEventListener('message', onInit);
+      };
+      this.worker.addEventListener('message', onInit);
+      this.worker.addEventListener('error', (e) => reject(new Error(`the worker failed to start: ${e.message}`)), { once: true });
+    });
+    this.worker.addEventListener('message', (ev: MessageEvent<WorkerEvent>) => this.route(ev.data));
+    this.send({ type: 'init', model, backend: options.backend });
+  }
+
+  private send(req: WorkerRequest) {
+    this.worker.postMessage(req);
+  }
+
+  private route(e: WorkerEvent) {
+    if (!('runId' in e)) return;
+    const p = this.pending.get(e.runId);
+    if (!p) return;
+    if (e.type === 'progress') return p.onProgress?.(e);
+    this.pending.delete(e.runId);
+    if (e.type === 'result') p.resolve(e);
+    else if (e.type === 'cancelled') p.resolve(null);
+    else if (e.type === 'error') p.reject(new Error(e.message));
+  }
+
+  /** Baseline + each setting's adaptation on one case. Resolves null when cancelled. */
+  run(mri: MriCase, settings: AdaptSettings[], options: { batchSize?: number; onProgress?: (p: RunProgress) => void } = {}) {
+    const runId = this.nextRun++;
+    const modalities = Object.fromEntries(
+      MODALITIES.map((m) => {
+        const v = mri.modalities[m];
+        return [m, { name: v.name, dims: v.dims, data: v.data, scaling: v.scaling, spacingMm: v.spacingMm } satisfies WorkerVolume];
+      }),
+    ) as Record<Modality, WorkerVolume>;
+    const promise = new Promise<RunResult | null>((resolve, reject) => this.pending.set(runId, { resolve, reject, onProgress: options.onProgress }));
+    // structured clone copies the voxels: the user's volumes are never transferred away or changed
+    this.send({ type: 'run', runId, modalities, settings, batchSize: options.batchSize });
+    return { runId, result: promise, cancel: () => this.send({ type: 'cancel', runId }) };
+  }
+
+  terminate() {
+    this.worker.terminate();
+    for (const p of this.pending.values()) p.reject(new Error('the worker was stopped'));
+    this.pending.clear();
+  }
+}
