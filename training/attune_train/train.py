@@ -91,6 +91,7 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=18)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--widths", default="16,32,64,128,256")
+    ap.add_argument("--init", default=None, help="start from this state_dict (e.g. a partial checkpoint)")
     args = ap.parse_args(argv)
 
     torch.manual_seed(args.seed)
@@ -111,6 +112,9 @@ def main(argv=None):
     log(f"loaded {len(train)} train, {len(val)} val, {len(target)} target cases in {time.time() - t0:.0f}s")
 
     model = AttuneNet(tuple(int(w) for w in args.widths.split(",")))
+    if args.init:
+        model.load_state_dict(torch.load(args.init))
+        log(f"initialised from {args.init}")
     sampler = SliceSampler(train, args.crop, rng)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.steps, pct_start=0.1)
@@ -138,7 +142,7 @@ def main(argv=None):
     meta = {
         "trainCases": args.train_cases, "valCases": args.val_cases, "targetCases": args.target_cases,
         "steps": args.steps, "finetuneSteps": args.finetune_steps, "batch": args.batch, "crop": args.crop,
-        "lr": args.lr, "seed": args.seed, "seconds": round(time.time() - t0),
+        "lr": args.lr, "seed": args.seed, "init": args.init, "seconds": round(time.time() - t0),
         "metrics": {"beforeRecalibration": before, **results},
         "command": "cd training && /usr/bin/python3 -m attune_train.train",
     }
