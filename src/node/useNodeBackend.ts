@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { registerConvGradients } from '../core/tta/convGradients.ts';
 
 export type NodeBackend = 'cpu' | 'wasm';
 
@@ -27,6 +28,7 @@ export async function useNodeBackend(name: NodeBackend): Promise<void> {
     wasm.setWasmPaths(pathToFileURL(join(dist, 'dist') + '/').pathname.replace(/^\/?/, '/'));
   }
   registerGradients();
+  registerConvGradients();
   if (!(await tf.setBackend(name))) throw new Error(`tfjs backend "${name}" could not be initialised`);
   await tf.ready();
 }

@@ -19,10 +19,19 @@ export function conv3x3(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: 1 | 2, bias
   return bias ? tf.add(y, bias) : y;
 }
 
-/** 2×2 stride-2 transposed convolution (PyTorch ConvTranspose2d(k=2, s=2)), kernel [2,2,out,in]. */
+/**
+ * 2×2 stride-2 transposed convolution (PyTorch ConvTranspose2d(k=2, s=2)), kernel
+ * [2, 2, out, in]. Its windows do not overlap, so it is one matrix product per pixel
+ * (x · K → a 2×2 block of outputs) and a pixel shuffle: the same numbers as
+ * tf.conv2dTranspose, but on the fast matmul path, with cheap gradients (wasm's
+ * Conv2DBackpropInput, which conv2dTranspose uses, is a slow reference loop).
+ */
 export function tconv2x2(x: tf.Tensor4D, kernel: tf.Tensor4D): tf.Tensor4D {
-  const [n, h, w] = x.shape;
-  return tf.conv2dTranspose(x, kernel, [n, h * 2, w * 2, kernel.shape[2]], [2, 2], 'valid');
+  const [n, h, w, cin] = x.shape;
+  const cout = kernel.shape[2];
+  const k = tf.reshape(tf.transpose(kernel, [3, 0, 1, 2]), [cin, 4 * cout]); // [in, (a, b, out)]
+  const y = tf.reshape(tf.matMul(tf.reshape(x, [n * h * w, cin]), k), [n, h, w, 2, 2, cout]);
+  return tf.reshape(tf.transpose(y, [0, 1, 3, 2, 4, 5]), [n, 2 * h, 2 * w, cout]);
 }
 
 /**

@@ -5,3 +5,4 @@ export { adaptCase, disposeAdaptation, type Adaptation, type AdaptCallbacks } fr
 export { DEFAULT_SETTINGS } from './defaults.ts';
 export { registerWasmConv2dBackpropFilter } from './wasmConv2dBackpropFilter.ts';
 export { adaptAndSegment, type AdaptationReport, type AdaptAndSegmentOptions } from './adaptAndSegment.ts';
+export { convInputGradient, registerConvGradients } from './convGradients.ts';
