@@ -42,7 +42,8 @@ export function registerConvGradients(): void {
   tf.registerGradient({
     kernelName: 'Conv2D',
     inputsToSave: ['x', 'filter'],
-    gradFunc: (dy, saved, attrs) => {
+    gradFunc: (grad, saved, attrs) => {
+      const dy = grad as tf.Tensor4D;
       const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
       const { strides, pad, dataFormat = 'NHWC', dilations, dimRoundingMode } = attrs as unknown as ConvAttrs;
       if (pair(dilations).some((d) => d !== 1)) throw new Error('conv2d gradient: dilations > 1 are not supported');
@@ -51,7 +52,7 @@ export function registerConvGradients(): void {
       return {
         x: () =>
           fast
-            ? convInputGradient(dy as tf.Tensor4D, filter, x.shape, s)
+            ? convInputGradient(dy, filter, x.shape, s)
             : tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { strides, pad, dataFormat, dimRoundingMode, inputShape: x.shape } as never) as tf.Tensor,
         filter: () =>
           tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides, pad, dataFormat, dimRoundingMode, filterShape: filter.shape } as never) as tf.Tensor,
