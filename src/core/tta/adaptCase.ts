@@ -66,10 +66,16 @@ export async function adaptCase(
   });
 
   try {
-    const l0 = tf.tidy(() => alignment(model.weights));
-    const shiftScore = (await l0.data())[0];
-    l0.dispose();
     const { mode } = settings;
+    // normalizer/bn: the first optimisation step evaluates exactly this loss (iteration 0),
+    // so the shift score comes from there instead of an extra forward pass.
+    const alignmentIsObjective = (mode === 'normalizer' || mode === 'bn') && settings.iterations > 0;
+    let shiftScore = NaN;
+    if (!alignmentIsObjective) {
+      const l0 = tf.tidy(() => alignment(model.weights));
+      shiftScore = (await l0.data())[0];
+      l0.dispose();
+    }
 
     if (mode === 'none' || settings.iterations <= 0) {
       callbacks.onIteration?.(0, shiftScore);
@@ -93,7 +99,8 @@ export async function adaptCase(
       return finish({ lossCurve: [shiftScore, after], chosenIteration: 1, shiftScore, weights: model.weights, bnStatisticsOverride: bnMoments, owned });
     }
 
-    return await optimise(model, x, settings, shiftScore, alignment, callbacks, finish);
+    const result = await optimise(model, x, settings, alignment, callbacks, finish);
+    return alignmentIsObjective ? { ...result, shiftScore: result.lossCurve[0] } : { ...result, shiftScore };
   } finally {
     x.dispose();
   }
@@ -103,11 +110,10 @@ async function optimise(
   model: AttuneModel,
   x: tf.Tensor4D,
   settings: AdaptSettings,
-  shiftScore: number,
   alignment: (w: ModelWeights) => tf.Scalar,
   callbacks: AdaptCallbacks,
   finish: (p: Omit<Adaptation, 'mode' | 'settings' | 'seconds'>) => Adaptation,
-): Promise<Adaptation> {
+): Promise<Omit<Adaptation, 'shiftScore'>> {
   const names = adaptableParameterNames(model.arch, settings.mode);
   const vars = names.map((n) => tf.variable(model.weights[n], true));
   const current = (): ModelWeights => ({ ...model.weights, ...Object.fromEntries(names.map((n, i) => [n, vars[i]])) });
@@ -145,7 +151,7 @@ async function optimise(
     return finish({
       lossCurve,
       chosenIteration: chosen.iteration,
-      shiftScore,
+      shiftScore: NaN, // set by the caller
       weights: { ...model.weights, ...Object.fromEntries(names.map((n, i) => [n, chosen.params[i]])) },
       owned: chosen.params,
     });
