@@ -5,6 +5,7 @@ import { registerWasmConv2dBackpropFilter } from '../core/tta/index.ts';
 import { parseArgs } from './args.ts';
 import { BENCHMARK_FLAGS, benchmark } from './benchmark.ts';
 import { SEGMENT_FLAGS, segment } from './segment.ts';
+import { SHIFT_FLAGS, shift } from './shift.ts';
 
 export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../models/attune-brats-inst18/', import.meta.url));
 
@@ -12,7 +13,9 @@ const USAGE = `usage:
   attune benchmark <folder> [--modes none,normalizer,bn,tent,adabn] [--iterations N] [--lr X]
                    [--optimizer sgd|adam] [--slices K] [--json out.json]
   attune segment <files or folder> [--mode bn] --out mask.nii.gz [--iterations N] [--lr X] [--optimizer sgd|adam] [--slices K]
-common: [--model <dir with model.json>] [--backend wasm|cpu] [--batch slices per forward pass]`;
+common: [--model <dir with model.json>] [--backend wasm|cpu] [--batch slices per forward pass]
+  attune shift <case folder> --preset low-field|different-vendor|thick-slices|bias-field|noisy|blur|contrast|gamma|gain-offset
+               --severity 0-4 [--seed N] --out <folder>   (writes <folder>/<case>-<preset>-s<S>/)`;
 
 async function setup(flags: Record<string, string>) {
   const backend = (flags.backend ?? 'wasm') as NodeBackend;
@@ -36,6 +39,12 @@ export async function main(argv: string[]): Promise<number> {
       const { positional, flags } = parseArgs(rest, SEGMENT_FLAGS);
       if (positional.length === 0) throw new Error('segment needs the scan: 4–5 files or one folder');
       await segment(positional, flags, await setup(flags), log);
+      return 0;
+    }
+    if (command === 'shift') {
+      const { positional, flags } = parseArgs(rest, SHIFT_FLAGS);
+      if (positional.length !== 1) throw new Error('shift takes exactly one <case folder>');
+      await shift(positional[0], flags, log);
       return 0;
     }
     log(USAGE);
