@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { caseStem, lossCurvesCsv, maskChanges, readShiftScore, SHIFT_READING_THRESHOLDS } from './index.ts';
+
+describe('maskChanges', () => {
+  it('classifies every voxel as unchanged, gained, lost or relabelled', () => {
+    const before = Uint8Array.from([0, 0, 1, 2, 4, 4, 2, 0]);
+    const after = Uint8Array.from([0, 2, 0, 2, 1, 4, 0, 4]);
+    const { map, counts } = maskChanges(before, after);
+    expect(Array.from(map)).toEqual([0, 1, 2, 0, 3, 0, 2, 1]);
+    expect(counts).toEqual({ gained: 2, lost: 2, relabelled: 1 });
+  });
+  it('refuses masks of different sizes', () => {
+    expect(() => maskChanges(new Uint8Array(3), new Uint8Array(4))).toThrow(/3 vs 4/);
+  });
+});
+
+describe('readShiftScore', () => {
+  it('reads below, between and above the thresholds', () => {
+    const { close, far } = SHIFT_READING_THRESHOLDS;
+    expect(close).toBeLessThan(far);
+    expect(readShiftScore(close * 0.5).level).toBe('close');
+    expect(readShiftScore(close).level).toBe('moderate');
+    expect(readShiftScore((close + far) / 2).level).toBe('moderate');
+    expect(readShiftScore(far).level).toBe('far');
+    expect(readShiftScore(far).label).toMatch(/adaptation recommended/);
+    expect(readShiftScore(Number.NaN).label).toBe('not measurable');
+  });
+});
+
+describe('lossCurvesCsv', () => {
+  it('writes one row per mode and iteration and marks the kept one', () => {
+    const csv = lossCurvesCsv([
+      { mode: 'normalizer', lossCurve: [0.5, 0.25, 0.375], chosenIteration: 1 },
+      { mode: 'bn', lossCurve: [0.5, 0.125], chosenIteration: 1 },
+    ]);
+    expect(csv.trim().split('\n')).toEqual([
+      'mode,iteration,loss,chosen',
+      'normalizer,0,0.5,0',
+      'normalizer,1,0.25,1',
+      'normalizer,2,0.375,0',
+      'bn,0,0.5,0',
+      'bn,1,0.125,1',
+    ]);
+  });
+});
+
+describe('caseStem', () => {
+  it('takes the common prefix of the case files', () => {
+    expect(caseStem(['BraTS2021_00324_t1.nii.gz', 'BraTS2021_00324_t1ce.nii.gz', 'BraTS2021_00324_flair.nii.gz'])).toBe('BraTS2021_00324');
+    expect(caseStem(['case 7/scanA.nii', 'case 7/scanB.nii'])).toBe('scan');
+    expect(caseStem(['a.nii', 'b.nii'])).toBe('attune-case');
+    expect(caseStem(['only one.nii.gz'])).toBe('only_one');
+  });
+});
