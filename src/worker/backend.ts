@@ -9,6 +9,7 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wa
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.wasm?url';
 import { registerConvGradients, registerWasmConv2dBackpropFilter } from '../core/tta/index.ts';
 import type { BackendName } from './protocol.ts';
+import { patchWebGpuKernels } from './webgpuKernels.ts';
 
 /**
  * The one place that picks a tfjs backend: WebGPU when the browser gives an adapter and
@@ -33,6 +34,7 @@ export async function pickBackend(force?: BackendName): Promise<{ backend: Backe
       if (!adapter) reason = 'WebGPU gave no adapter (no usable GPU or it is blocklisted)';
       else if (await tf.setBackend('webgpu').catch(() => false)) {
         await tf.ready();
+        patchWebGpuKernels();
         return { backend: 'webgpu', reason: 'WebGPU adapter available' };
       } else reason = 'tfjs could not start on the WebGPU adapter';
     }
