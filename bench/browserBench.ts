@@ -1,0 +1,85 @@
+/**
+ * In-browser benchmark page (served by the Vite dev server; driven by bench/run.ts):
+ *   /bench/browser.html?backend=wasm|webgpu&case=<prefix>|synthetic&iterations=20
+ * Uses the worker's own backend choice and model loader and core's pipeline, so it measures
+ * what users run. Publishes window.__bench = { ...results } when done (or { error }).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { loadCase, type InputFile } from '../src/core/case/index.ts';
+import { forwardNetwork, segmentCase } from '../src/core/model/index.ts';
+import { MODALITIES } from '../src/core/modality/index.ts';
+import { preprocess } from '../src/core/preprocess/index.ts';
+import { makeSyntheticCase } from '../src/core/synthetic/index.ts';
+import { adaptAndSegment, DEFAULT_SETTINGS, statsSliceBatch } from '../src/core/tta/index.ts';
+import { pickBackend } from '../src/worker/backend.ts';
+import { loadModel } from '../src/worker/loadModel.ts';
+import { SHIPPED_MODEL } from '../src/worker/shippedModel.ts';
+
+const q = new URLSearchParams(location.search);
+const out = document.getElementById('out')!;
+const log = (s: string) => (out.textContent += '\n' + s);
+
+async function caseFiles(): Promise<InputFile[]> {
+  const name = q.get('case') ?? 'synthetic';
+  if (name === 'synthetic') return Object.values(makeSyntheticCase({ dims: [96, 96, 24], seed: 5 }).files);
+  return Promise.all(
+    MODALITIES.map(async (m) => ({ name: `${name}_${m}.nii.gz`, bytes: new Uint8Array(await (await fetch(`/bench-case/${name}_${m}.nii.gz`)).arrayBuffer()) })),
+  );
+}
+
+async function time<T>(f: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now();
+  const r = await f();
+  return [r, (performance.now() - t) / 1000];
+}
+
+async function main() {
+  const picked = await pickBackend(q.get('backend') === 'wasm' ? 'wasm' : undefined);
+  const iterations = Number(q.get('iterations') ?? 20);
+  const model = await loadModel(SHIPPED_MODEL);
+  const { check } = await loadCase(await caseFiles());
+  const pre = preprocess(check.mriCase!.modalities);
+  const [d, h, w] = pre.shape;
+  log(`backend ${picked.backend} (${picked.reason}); case ${d}×${h}×${w}`);
+  const batchSize = Number(q.get('batch') ?? 8);
+  await segmentCase(model.weights, model.arch, pre, { batchSize }); // warm-up: shader compilation / wasm init
+  const [, baseline] = await time(() => segmentCase(model.weights, model.arch, pre, { batchSize }));
+  log(`baseline inference ${baseline.toFixed(2)} s`);
+  // per-slice forward, batch 1, the same slices P2 uses in PyTorch (the statistics slices)
+  const stats = statsSliceBatch(pre, 8);
+  const per = h * w * 4;
+  const perSlice: number[] = [];
+  for (let s = 0; s < 8; s++) {
+    const t = performance.now();
+    const y = tf.tidy(() => forwardNetwork(model.weights, model.arch, tf.tensor4d(stats.data.subarray(s * per, (s + 1) * per), [1, h, w, 4])).logits);
+    await y.data();
+    y.dispose();
+    perSlice.push(performance.now() - t);
+  }
+  const forwardMs = perSlice.slice(1).reduce((a, b) => a + b, 0) / 7;
+  const modes: Record<string, { adaptSeconds: number; segmentSeconds: number; ratio: number; peakBytes: number }> = {};
+  for (const mode of ['bn', 'normalizer'] as const) {
+    const settings = { ...DEFAULT_SETTINGS[mode], iterations };
+    let segmentSeconds = 0, adaptSeconds = 0;
+    const prof = await tf.profile(async () => {
+      const r = await adaptAndSegment(model, pre, settings, { batchSize });
+      segmentSeconds = r.segmentSeconds;
+      adaptSeconds = r.report.seconds;
+    });
+    modes[mode] = { adaptSeconds, segmentSeconds, ratio: (adaptSeconds + segmentSeconds) / baseline, peakBytes: prof.peakBytes };
+    log(`${mode}: ${iterations} it ${adaptSeconds.toFixed(2)} s + final ${segmentSeconds.toFixed(2)} s = ${modes[mode].ratio.toFixed(2)}× baseline; peak ${(prof.peakBytes / 2 ** 20).toFixed(0)} MiB`);
+  }
+  const adapter = await (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ limits: Record<string, number> } | null> } }).gpu?.requestAdapter();
+  (window as unknown as { __bench: unknown }).__bench = {
+    backend: picked.backend, reason: picked.reason, shape: pre.shape, iterations, batchSize,
+    baselineSeconds: baseline, forwardMsPerSlice: forwardMs, modes,
+    memory: tf.memory(),
+    limits: adapter ? { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize, maxComputeWorkgroupsPerDimension: adapter.limits.maxComputeWorkgroupsPerDimension } : null,
+  };
+  log('done');
+}
+
+main().catch((e) => {
+  (window as unknown as { __bench: unknown }).__bench = { error: String(e?.message ?? e) };
+  log('error: ' + e);
+});

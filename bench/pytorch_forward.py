@@ -1,0 +1,33 @@
+"""P2 reference: per-slice forward of the shipped weights in PyTorch CPU on a case's statistics slices.
+
+    /usr/bin/python3 bench/pytorch_forward.py <case folder> [--threads N]
+Prints JSON: {"forwardMsPerSlice": …, "threads": …, "shape": […]}.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../training"))
+import torch  # noqa: E402
+
+from attune_train.data import load_case  # noqa: E402
+from attune_train.export import load_exported  # noqa: E402
+from attune_train.infer import stats_slices  # noqa: E402
+
+ap = argparse.ArgumentParser()
+ap.add_argument("case")
+ap.add_argument("--threads", type=int, default=torch.get_num_threads())
+ap.add_argument("--model", default=os.path.join(os.path.dirname(__file__), "../models/attune-brats-inst18"))
+a = ap.parse_args()
+torch.set_num_threads(a.threads)
+model = load_exported(a.model)
+x = stats_slices(load_case(a.case))
+times = []
+with torch.no_grad():
+    for s in range(x.shape[0]):
+        t = time.perf_counter()
+        model(x[s:s + 1])
+        times.append((time.perf_counter() - t) * 1000)
+print(json.dumps({"forwardMsPerSlice": sum(times[1:]) / (len(times) - 1), "threads": a.threads, "shape": list(x.shape)}))
