@@ -1,10 +1,12 @@
 /// <reference lib="webworker" />
+import { loadCase } from '../core/case/index.ts';
 import type { AttuneModel } from '../core/model/index.ts';
 import { segmentCase } from '../core/model/index.ts';
 import type { Modality } from '../core/modality/index.ts';
 import { preprocess } from '../core/preprocess/index.ts';
+import { shiftCase } from '../core/shift/index.ts';
 import { adaptAndSegment } from '../core/tta/index.ts';
-import type { NiftiVolume } from '../core/volume/index.ts';
+import { writeNifti, type NiftiVolume } from '../core/volume/index.ts';
 import { pickBackend } from './backend.ts';
 import { loadModel } from './loadModel.ts';
 import type { BackendName, ModeResult, WorkerEvent, WorkerRequest } from './protocol.ts';
@@ -26,7 +28,7 @@ class Cancelled extends Error {}
 async function run(req: Extract<WorkerRequest, { type: 'run' }>) {
   const { runId } = req;
   const check = () => {
-    if (cancelled.has(runId)) throw new Cancelled();
+    if (cancelled.has(runId) || (req.cancelFlag && Atomics.load(req.cancelFlag, 0) === 1)) throw new Cancelled();
   };
   if (!model) throw new Error('the model is not loaded yet');
   post({ type: 'progress', runId, stage: 'preprocess' });
@@ -55,6 +57,22 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>) {
   );
 }
 
+/** The scans of a case as if from another scanner; files keep their names with a suffix. */
+async function shift(req: Extract<WorkerRequest, { type: 'shift' }>) {
+  const { check, files } = await loadCase(req.files);
+  if (!check.mriCase) throw new Error(check.issues.map((i) => i.message).join('; ') || 'the case is incomplete');
+  const shifted = shiftCase(check.mriCase, { preset: req.preset, severity: req.severity, seed: req.seed });
+  const tag = `${shifted.preset}${shifted.severity}`;
+  const out = files.map((f) => {
+    const role = f.role;
+    const volume = role === 'seg' ? shifted.mriCase.label : role ? shifted.mriCase.modalities[role] : null;
+    if (!volume) return null;
+    const name = f.name.replace(/(_[^_]+)(\.nii(\.gz)?)$/i, `-${tag}$1.nii`);
+    return { name, bytes: writeNifti(volume, volume.data, { gzip: false }) };
+  }).filter((f): f is { name: string; bytes: Uint8Array } => f !== null);
+  post({ type: 'shifted', requestId: req.requestId, files: out }, out.map((f) => f.bytes.buffer as ArrayBuffer));
+}
+
 self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
   const req = ev.data;
   if (req.type === 'cancel') {
@@ -69,6 +87,14 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       post({ type: 'ready', backend, reason: picked.reason, modelInfo: { contractVersion: model.manifest.contractVersion, widths: model.arch.widths } });
     } catch (e) {
       post({ type: 'init-error', message: (e as Error).message });
+    }
+    return;
+  }
+  if (req.type === 'shift') {
+    try {
+      await shift(req);
+    } catch (e) {
+      post({ type: 'shift-error', requestId: req.requestId, message: (e as Error).message ?? String(e) });
     }
     return;
   }

@@ -14,6 +14,8 @@ export type Ready = Extract<WorkerEvent, { type: 'ready' }>;
 export class AttuneWorkerClient {
   private worker: Worker;
   private nextRun = 1;
+  private nextShift = 1;
+  private shifts = new Map<number, { resolve: (files: { name: string; bytes: Uint8Array }[]) => void; reject: (e: Error) => void }>();
   private pending = new Map<number, { resolve: (r: RunResult | null) => void; reject: (e: Error) => void; onProgress?: (p: RunProgress) => void }>();
   readonly ready: Promise<Ready>;
 
@@ -38,6 +40,13 @@ export class AttuneWorkerClient {
   }
 
   private route(e: WorkerEvent) {
+    if (e.type === 'shifted' || e.type === 'shift-error') {
+      const s = this.shifts.get(e.requestId);
+      this.shifts.delete(e.requestId);
+      if (e.type === 'shifted') s?.resolve(e.files);
+      else s?.reject(new Error(e.message));
+      return;
+    }
     if (!('runId' in e)) return;
     const p = this.pending.get(e.runId);
     if (!p) return;
@@ -58,9 +67,23 @@ export class AttuneWorkerClient {
       }),
     ) as Record<Modality, WorkerVolume>;
     const promise = new Promise<RunResult | null>((resolve, reject) => this.pending.set(runId, { resolve, reject, onProgress: options.onProgress }));
+    const cancelFlag = typeof SharedArrayBuffer !== 'undefined' && self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
     // structured clone copies the voxels: the user's volumes are never transferred away or changed
-    this.send({ type: 'run', runId, modalities, settings, batchSize: options.batchSize });
-    return { runId, result: promise, cancel: () => this.send({ type: 'cancel', runId }) };
+    this.send({ type: 'run', runId, modalities, settings, batchSize: options.batchSize, cancelFlag });
+    const cancel = () => {
+      if (cancelFlag) Atomics.store(cancelFlag, 0, 1);
+      this.send({ type: 'cancel', runId });
+    };
+    return { runId, result: promise, cancel };
+  }
+
+  /** A case (its dropped files) as if scanned elsewhere: core's shift simulator, in the worker. */
+  shift(files: { name: string; bytes: Uint8Array }[], options: { preset: string; severity: number; seed?: number }): Promise<{ name: string; bytes: Uint8Array }[]> {
+    const requestId = this.nextShift++;
+    return new Promise((resolve, reject) => {
+      this.shifts.set(requestId, { resolve, reject });
+      this.send({ type: 'shift', requestId, files, ...options });
+    });
   }
 
   terminate() {

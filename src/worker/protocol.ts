@@ -15,8 +15,23 @@ export type WorkerVolume = Pick<NiftiVolume, 'name' | 'dims' | 'data' | 'scaling
 
 export type WorkerRequest =
   | { type: 'init'; model: ModelSource; /** 'wasm' forces the fallback (tests, or a user's choice). */ backend?: BackendName }
-  | { type: 'run'; runId: number; modalities: Record<Modality, WorkerVolume>; settings: AdaptSettings[]; batchSize?: number }
-  | { type: 'cancel'; runId: number };
+  | {
+      type: 'run';
+      runId: number;
+      modalities: Record<Modality, WorkerVolume>;
+      settings: AdaptSettings[];
+      batchSize?: number;
+      /**
+       * Cancel flag shared with the page (Int32Array over a SharedArrayBuffer; 1 = cancel),
+       * when the page is cross-origin isolated. Needed because on wasm the adaptation loop
+       * never yields to the worker's event loop, so a `cancel` message would wait for the
+       * run to end; the flag is read synchronously between iterations and slice batches.
+       */
+      cancelFlag?: Int32Array;
+    }
+  | { type: 'cancel'; runId: number }
+  /** A simulated scanner shift of a case (src/core/shift), done here so the page stays responsive. */
+  | { type: 'shift'; requestId: number; files: { name: string; bytes: Uint8Array }[]; preset: string; severity: number; seed?: number };
 
 export type RunStage = 'preprocess' | 'baseline' | 'adapt' | 'segment';
 
@@ -33,4 +48,7 @@ export type WorkerEvent =
   | { type: 'progress'; runId: number; stage: RunStage; mode?: string; iteration?: number; loss?: number; done?: number; total?: number }
   | { type: 'result'; runId: number; backend: BackendName; baseline: Uint8Array; baselineSeconds: number; results: ModeResult[] }
   | { type: 'cancelled'; runId: number }
-  | { type: 'error'; runId: number; message: string };
+  | { type: 'error'; runId: number; message: string }
+  /** The shifted case as uncompressed NIfTI files (the label map unchanged), in the input's order. */
+  | { type: 'shifted'; requestId: number; files: { name: string; bytes: Uint8Array }[] }
+  | { type: 'shift-error'; requestId: number; message: string };
