@@ -34,6 +34,9 @@ export default defineConfig({
       ],
     },
     screenshot: 'only-on-failure',
+    // The service worker precaches ~20 MB (model, demo case); only the offline test needs it.
+    serviceWorkers: 'block',
+    acceptDownloads: true,
   },
   webServer: {
     command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,

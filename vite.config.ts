@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 
 // Cross-origin isolation (COOP + COEP) is needed for SharedArrayBuffer, which the
 // multi-threaded tfjs wasm backend uses. Every server that shows the app sends it:
@@ -10,11 +11,45 @@ const crossOriginIsolation = {
 };
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [
+    react(),
+    // Offline: a service worker precaches the whole app — code, the wasm binaries, the
+    // model (model.json + weights) and the demo case — so a laptop without network keeps
+    // working after one visit. Everything is served from the app's own origin.
+    VitePWA({
+      registerType: 'autoUpdate',
+      injectRegister: 'script-defer',
+      includeAssets: ['favicon.svg'],
+      manifest: {
+        name: 'Attune — brain tumour segmentation that adapts to each scan',
+        short_name: 'Attune',
+        description: 'Brain tumour segmentation in the browser with test-time adaptation; nothing leaves the machine.',
+        theme_color: '#2f6fde',
+        background_color: '#f3f5f8',
+        display: 'standalone',
+        icons: [{ src: 'favicon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+      },
+      workbox: {
+        globPatterns: ['**/*.{html,js,css,svg,wasm,json,bin,gz,webmanifest}'],
+        // The model weights (~8 MB) and each demo scan (~2 MB) exceed workbox's 2 MiB default.
+        maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+        navigateFallback: 'index.html',
+        cleanupOutdatedCaches: true,
+        // Never fetch workbox from a CDN.
+        inlineWorkboxRuntime: true,
+      },
+    }),
+  ],
   server: { headers: crossOriginIsolation },
   preview: { headers: crossOriginIsolation },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // Not minified: tfjs's multi-threaded wasm backend serialises its Emscripten factory
+    // (Function.toString) into its pthread workers, and a minifier renames the closure
+    // variable the factory guards with `typeof _scriptDir`, which then throws there.
+    rolldownOptions: { output: { minify: false } },
+  },
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
