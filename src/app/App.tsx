@@ -1,9 +1,15 @@
 import { AssignmentTable } from './components/AssignmentTable.tsx';
+import { BackendBadge } from './components/BackendBadge.tsx';
 import { DropZone } from './components/DropZone.tsx';
 import { IssuePanel } from './components/IssuePanel.tsx';
+import { Results } from './components/Results.tsx';
+import { RunPanel } from './components/RunPanel.tsx';
 import { Viewer } from './components/Viewer.tsx';
+import { BRATS_CITATION, DEMO_CASE } from './demoCase.ts';
+import { useAttune } from './store.ts';
 
 export function App() {
+  const engineNotices = useAttune((s) => s.engine.notices);
   return (
     <div className="app">
       <header className="app__header">
@@ -11,15 +17,31 @@ export function App() {
         <p className="muted">
           Brain tumour segmentation in your browser that adapts to each scan. Nothing leaves this computer.
         </p>
+        <BackendBadge />
       </header>
+      {engineNotices.length > 0 && (
+        <div className="notice-bar" role="alert">
+          {engineNotices.map((n) => <p key={n}>{n}</p>)}
+        </div>
+      )}
       <main className="app__main">
         <aside className="app__side">
           <DropZone />
           <AssignmentTable />
           <IssuePanel />
+          <RunPanel />
         </aside>
-        <Viewer />
+        <div className="app__content">
+          <Viewer />
+          <Results />
+        </div>
       </main>
+      <footer className="app__footer" data-testid="citation">
+        <p>
+          Demo case {DEMO_CASE.id} and the model’s training data: {BRATS_CITATION}
+        </p>
+        <p>Research software, not a medical device: do not use for diagnosis.</p>
+      </footer>
     </div>
   );
 }

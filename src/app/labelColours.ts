@@ -1,4 +1,6 @@
 import type { BratsLabelKey } from '../core/index.ts';
+import type { ChangeKind } from '../core/results/index.ts';
+import type { AdaptMode } from '../core/tta/index.ts';
 
 /**
  * Overlay colours: the common BraTS/ITK-SNAP convention — necrotic core red, edema
@@ -23,6 +25,34 @@ export const NIIVUE_LABEL_COLORMAP = {
   A: [0, 255, 255, 255],
   I: [0, 1, 2, 4],
   labels: ['', 'NCR', 'ED', 'ET'],
+};
+
+/**
+ * "Changed voxels" overlay: gained cyan, lost magenta, relabelled violet — hues that no
+ * tumour label uses, so a change is never mistaken for a class.
+ */
+export const CHANGE_COLOURS: Record<ChangeKind, [number, number, number]> = {
+  gained: [0, 210, 255],
+  lost: [255, 0, 255],
+  relabelled: [150, 110, 255],
+};
+
+export const NIIVUE_CHANGE_COLORMAP = {
+  R: [0, CHANGE_COLOURS.gained[0], CHANGE_COLOURS.lost[0], CHANGE_COLOURS.relabelled[0]],
+  G: [0, CHANGE_COLOURS.gained[1], CHANGE_COLOURS.lost[1], CHANGE_COLOURS.relabelled[1]],
+  B: [0, CHANGE_COLOURS.gained[2], CHANGE_COLOURS.lost[2], CHANGE_COLOURS.relabelled[2]],
+  A: [0, 255, 255, 255],
+  I: [0, 1, 2, 3],
+  labels: ['', 'gained', 'lost', 'relabelled'],
+};
+
+/** One colour per adaptation mode in charts and tables. */
+export const MODE_COLOURS: Record<AdaptMode, string> = {
+  none: '#667085',
+  normalizer: '#2f6fde',
+  bn: '#e8590c',
+  tent: '#8e44ad',
+  adabn: '#0f9d8a',
 };
 
 /** Volumes under 1 mL get two decimals so small regions do not read as 0.0. */

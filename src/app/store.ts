@@ -1,21 +1,85 @@
 import { create } from 'zustand';
+import { persist } from 'zustand/middleware';
 import {
+  labelVolumes,
   labelVolumesOf,
+  physicalValues,
   readCaseFiles,
   validateCase,
+  voxelVolumeMl,
   type CaseCheck,
   type CaseFile,
   type FileRole,
   type InputFile,
   type LabelVolume,
   type Modality,
+  type MriCase,
 } from '../core/index.ts';
+import { allDice, type DiceKey } from '../core/metrics/dice.ts';
+import { ADAPT_MODES, DEFAULT_SETTINGS, type AdaptMode, type AdaptSettings } from '../core/tta/index.ts';
+import type { AdaptationReport } from '../core/tta/index.ts';
+import { AttuneWorkerClient, type RunProgress } from '../worker/client.ts';
+import type { BackendName } from '../worker/protocol.ts';
+import { fetchDemoCase, OTHER_SCANNER } from './demoCase.ts';
+import type { EngineOptions } from './engine.ts';
 
-/**
- * The app's one store. It holds what the user dropped (as read by core), the current
- * role of each file, and view settings; every rule about files lives in core, and this
- * store only calls it (validateCase after each change) and keeps the result.
- */
+/** Modes a user can run after the baseline ('none' = baseline only). */
+export type RunMode = AdaptMode;
+/** What a viewer pane can show over the scan. */
+export type MaskSource = 'label' | 'baseline' | AdaptMode;
+
+export interface EngineState {
+  status: 'off' | 'starting' | 'ready' | 'failed';
+  backend: BackendName | null;
+  /** Why this backend (e.g. why WebGPU was not used). */
+  reason: string;
+  modelLabel: string;
+  error: string | null;
+  notices: string[];
+}
+
+export interface RunState {
+  status: 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
+  /** Modes of the current/last run, in order (empty: baseline only). */
+  modes: AdaptMode[];
+  progress: RunProgress | null;
+  /** Loss per iteration as it streams in, per mode. */
+  live: Partial<Record<AdaptMode, number[]>>;
+  cancelling: boolean;
+  error: string | null;
+}
+
+export interface ModeOutcome {
+  mode: AdaptMode;
+  report: AdaptationReport;
+  labels: Uint8Array;
+  segmentSeconds: number;
+}
+
+/** Volumes (and Dice against the expert label, when there is one) of one mask. */
+export interface MaskSummary {
+  source: MaskSource;
+  volumes: LabelVolume[];
+  dice: Record<DiceKey, number | null> | null;
+}
+
+export interface RunResults {
+  /** The case these masks belong to (results are dropped when the case changes). */
+  mriCase: MriCase;
+  backend: BackendName;
+  baseline: Uint8Array;
+  baselineSeconds: number;
+  modes: ModeOutcome[];
+  summaries: MaskSummary[];
+}
+
+export interface ViewState {
+  left: MaskSource;
+  right: MaskSource;
+  /** Right pane shows changed voxels relative to the left pane instead of its mask. */
+  showChanges: boolean;
+}
+
 export interface AttuneState {
   files: CaseFile[];
   check: CaseCheck;
@@ -29,16 +93,46 @@ export interface AttuneState {
   viewModality: Modality;
   showLabels: boolean;
 
+  engine: EngineState;
+  /** Settings per mode (remembered between visits). */
+  settings: Record<AdaptMode, AdaptSettings>;
+  /** The mode "Run" adapts with. */
+  selectedMode: AdaptMode;
+  /** The modes "Compare" runs. */
+  compareModes: AdaptMode[];
+  run: RunState;
+  results: RunResults | null;
+  view: ViewState;
+
   /** Reads files; replaces the current case unless `append`. */
   loadFiles(inputs: InputFile[], options?: { append?: boolean; skipped?: string[] }): Promise<void>;
+  /**
+   * Fetches the bundled real demo case (same origin) and loads it like a drop; 'other-scanner'
+   * first passes its scans through the shift simulator (in the worker).
+   */
+  loadDemoCase(variant?: 'original' | 'other-scanner'): Promise<void>;
+  /** What is being prepared (e.g. the simulated scanner), for the status line. */
+  preparing: string | null;
   assignRole(fileId: string, role: FileRole | null): void;
   removeFile(fileId: string): void;
   clear(): void;
   setViewModality(modality: Modality): void;
   setShowLabels(show: boolean): void;
+
+  startEngine(options: EngineOptions): void;
+  setSettings(mode: AdaptMode, patch: Partial<Omit<AdaptSettings, 'mode'>>): void;
+  resetSettings(mode: AdaptMode): void;
+  setSelectedMode(mode: AdaptMode): void;
+  setCompareMode(mode: AdaptMode, included: boolean): void;
+  /** Baseline + one adaptation per mode, in the worker. */
+  startRun(modes: AdaptMode[]): void;
+  cancelRun(): void;
+  setView(patch: Partial<ViewState>): void;
 }
 
 const EMPTY_CHECK: CaseCheck = { issues: [], mriCase: null };
+const IDLE_RUN: RunState = { status: 'idle', modes: [], progress: null, live: {}, cancelling: false, error: null };
+export const COMPARABLE_MODES: AdaptMode[] = ['normalizer', 'bn', 'tent', 'adabn'];
 
 /** Recomputes everything that follows from the file list. */
 function derive(files: CaseFile[]): Pick<AttuneState, 'files' | 'check' | 'labelStats'> {
@@ -48,52 +142,240 @@ function derive(files: CaseFile[]): Pick<AttuneState, 'files' | 'check' | 'label
   return { files, check, labelStats: label ? labelVolumesOf(label) : null };
 }
 
+/** Range checks of user-entered settings; the message says what is allowed. Null = valid. */
+export function settingProblem(key: 'learningRate' | 'iterations' | 'statsSlices', value: number): string | null {
+  if (!Number.isFinite(value)) return 'enter a number';
+  if (key === 'learningRate') return value > 0 && value < 1 ? null : 'must be between 0 and 1 (e.g. 0.001)';
+  if (key === 'iterations') return Number.isInteger(value) && value >= 1 && value <= 1000 ? null : 'a whole number 1…1000';
+  return Number.isInteger(value) && value >= 1 && value <= 64 ? null : 'a whole number 1…64';
+}
+
+function validSettings(s: unknown, mode: AdaptMode): AdaptSettings {
+  const d = DEFAULT_SETTINGS[mode];
+  if (!s || typeof s !== 'object') return d;
+  const v = s as Partial<AdaptSettings>;
+  return {
+    mode,
+    optimizer: v.optimizer === 'sgd' || v.optimizer === 'adam' ? v.optimizer : d.optimizer,
+    learningRate: typeof v.learningRate === 'number' && !settingProblem('learningRate', v.learningRate) ? v.learningRate : d.learningRate,
+    iterations: typeof v.iterations === 'number' && !settingProblem('iterations', v.iterations) ? v.iterations : d.iterations,
+    statsSlices: typeof v.statsSlices === 'number' && !settingProblem('statsSlices', v.statsSlices) ? v.statsSlices : d.statsSlices,
+  };
+}
+
+/** AdaBN and none have no optimisation: their settings are fixed apart from the slices. */
+export function isGradientMode(mode: AdaptMode): boolean {
+  return mode === 'normalizer' || mode === 'bn' || mode === 'tent';
+}
+
+function summarise(mriCase: MriCase, baseline: Uint8Array, modes: ModeOutcome[]): MaskSummary[] {
+  const template = mriCase.modalities.t1;
+  const voxelMl = voxelVolumeMl(template);
+  const reference = mriCase.label ? physicalValues(mriCase.label) : null;
+  const of = (source: MaskSource, labels: ArrayLike<number>): MaskSummary => ({
+    source,
+    volumes: labelVolumes(labels as Uint8Array, voxelMl),
+    dice: reference ? allDice(labels, reference) : null,
+  });
+  return [of('baseline', baseline), ...modes.map((m) => of(m.mode, m.labels))];
+}
+
 let batch = 0;
+let client: AttuneWorkerClient | null = null;
+let activeRun: { runId: number; cancel: () => void } | null = null;
 
-export const useAttune = create<AttuneState>()((set, get) => ({
-  files: [],
-  check: EMPTY_CHECK,
-  labelStats: null,
-  reading: false,
-  notices: [],
-  failures: [],
-  viewModality: 't1ce',
-  showLabels: true,
+export const useAttune = create<AttuneState>()(
+  persist(
+    (set, get) => {
+      /** A new or changed case: a run on the old one is cancelled and its masks dropped. */
+      const dropRun = (): Pick<AttuneState, 'run' | 'results'> => {
+        activeRun?.cancel();
+        activeRun = null;
+        return { run: IDLE_RUN, results: null };
+      };
 
-  async loadFiles(inputs, options = {}) {
-    const token = ++batch;
-    set({ reading: true, failures: [] });
-    try {
-      const read = await readCaseFiles(inputs, `b${token}-`);
-      if (token !== batch) return; // a newer drop superseded this one
-      const files = options.append ? [...get().files, ...read] : read;
-      const skipped = options.skipped ?? [];
-      const notices = skipped.length > 0 ? [`Skipped ${skipped.length} file(s) that are not .nii/.nii.gz: ${skipped.join(', ')}`] : [];
-      set({ ...derive(files), reading: false, notices: options.append ? [...get().notices, ...notices] : notices });
-    } catch (err) {
-      if (token !== batch) return;
-      set({ reading: false, failures: [`Could not read the dropped files: ${(err as Error).message}`] });
-    }
-  },
+      return {
+        files: [],
+        check: EMPTY_CHECK,
+        labelStats: null,
+        reading: false,
+        notices: [],
+        failures: [],
+        viewModality: 't1ce',
+        showLabels: true,
 
-  assignRole(fileId, role) {
-    set(derive(get().files.map((f) => (f.id === fileId ? { ...f, role } : f))));
-  },
+        engine: { status: 'off', backend: null, reason: '', modelLabel: '', error: null, notices: [] },
+        settings: { ...DEFAULT_SETTINGS },
+        selectedMode: 'normalizer',
+        compareModes: ['normalizer', 'bn'],
+        run: IDLE_RUN,
+        results: null,
+        view: { left: 'baseline', right: 'normalizer', showChanges: false },
 
-  removeFile(fileId) {
-    set(derive(get().files.filter((f) => f.id !== fileId)));
-  },
+        async loadFiles(inputs, options = {}) {
+          const token = ++batch;
+          set({ reading: true, failures: [] });
+          try {
+            const read = await readCaseFiles(inputs, `b${token}-`);
+            if (token !== batch) return; // a newer drop superseded this one
+            const files = options.append ? [...get().files, ...read] : read;
+            const skipped = options.skipped ?? [];
+            const notices = skipped.length > 0 ? [`Skipped ${skipped.length} file(s) that are not .nii/.nii.gz: ${skipped.join(', ')}`] : [];
+            set({ ...derive(files), ...dropRun(), reading: false, notices: options.append ? [...get().notices, ...notices] : notices });
+          } catch (err) {
+            if (token !== batch) return;
+            set({ reading: false, failures: [`Could not read the dropped files: ${(err as Error).message}`] });
+          }
+        },
 
-  clear() {
-    batch++;
-    set({ ...derive([]), notices: [], failures: [], reading: false });
-  },
+        preparing: null,
 
-  setViewModality(viewModality) {
-    set({ viewModality });
-  },
+        async loadDemoCase(variant = 'original') {
+          set({ reading: true, failures: [] });
+          try {
+            let files = await fetchDemoCase();
+            if (variant === 'other-scanner') {
+              if (!client) throw new Error('the worker is not running');
+              set({ preparing: 'Simulating another scanner…' });
+              files = await client.shift(files, OTHER_SCANNER);
+            }
+            set({ preparing: null });
+            await get().loadFiles(files);
+          } catch (err) {
+            set({ reading: false, preparing: null, failures: [`Could not load the demo case: ${(err as Error).message}`] });
+          }
+        },
 
-  setShowLabels(showLabels) {
-    set({ showLabels });
-  },
-}));
+        assignRole(fileId, role) {
+          set({ ...derive(get().files.map((f) => (f.id === fileId ? { ...f, role } : f))), ...dropRun() });
+        },
+
+        removeFile(fileId) {
+          set({ ...derive(get().files.filter((f) => f.id !== fileId)), ...dropRun() });
+        },
+
+        clear() {
+          batch++;
+          set({ ...derive([]), ...dropRun(), notices: [], failures: [], reading: false });
+        },
+
+        setViewModality(viewModality) {
+          set({ viewModality });
+        },
+
+        setShowLabels(showLabels) {
+          set({ showLabels });
+        },
+
+        startEngine(options) {
+          if (client) return;
+          client = new AttuneWorkerClient(options.model, { backend: options.backend });
+          set({ engine: { status: 'starting', backend: null, reason: '', modelLabel: options.modelLabel, error: null, notices: options.notices } });
+          client.ready.then(
+            (r) => set({ engine: { ...get().engine, status: 'ready', backend: r.backend, reason: r.reason } }),
+            (e: Error) => set({ engine: { ...get().engine, status: 'failed', error: e.message } }),
+          );
+        },
+
+        setSettings(mode, patch) {
+          set({ settings: { ...get().settings, [mode]: { ...get().settings[mode], ...patch, mode } } });
+        },
+
+        resetSettings(mode) {
+          set({ settings: { ...get().settings, [mode]: DEFAULT_SETTINGS[mode] } });
+        },
+
+        setSelectedMode(selectedMode) {
+          set({ selectedMode });
+        },
+
+        setCompareMode(mode, included) {
+          const chosen = new Set(get().compareModes);
+          if (included) chosen.add(mode);
+          else chosen.delete(mode);
+          set({ compareModes: COMPARABLE_MODES.filter((m) => chosen.has(m)) });
+        },
+
+        startRun(requested) {
+          const mriCase = get().check.mriCase;
+          if (!mriCase || !client || get().engine.status !== 'ready' || get().run.status === 'running') return;
+          const modes = requested.filter((m) => m !== 'none');
+          const settings = modes.map((m) => get().settings[m]);
+          const handle = client.run(mriCase, settings, {
+            onProgress: (p) => {
+              if (activeRun?.runId !== handle.runId) return;
+              const run = get().run;
+              let live = run.live;
+              if (p.stage === 'adapt' && p.mode && p.iteration !== undefined && p.loss !== undefined) {
+                const curve = [...(live[p.mode as AdaptMode] ?? [])];
+                curve[p.iteration] = p.loss;
+                live = { ...live, [p.mode]: curve };
+              }
+              set({ run: { ...run, progress: p, live } });
+            },
+          });
+          activeRun = handle;
+          set({ run: { ...IDLE_RUN, status: 'running', modes }, results: null });
+          handle.result.then(
+            (r) => {
+              if (activeRun?.runId !== handle.runId) return; // superseded (case changed)
+              activeRun = null;
+              if (!r) {
+                set({ run: { ...get().run, status: 'cancelled', cancelling: false, progress: null } });
+                return;
+              }
+              const outcomes: ModeOutcome[] = r.results.map((m) => ({ mode: m.report.mode, report: m.report, labels: m.labels, segmentSeconds: m.segmentSeconds }));
+              const view = get().view;
+              const modeSources = outcomes.map((o) => o.mode);
+              set({
+                run: { ...get().run, status: 'done', progress: null, cancelling: false },
+                results: {
+                  mriCase,
+                  backend: r.backend,
+                  baseline: r.baseline,
+                  baselineSeconds: r.baselineSeconds,
+                  modes: outcomes,
+                  summaries: summarise(mriCase, r.baseline, outcomes),
+                },
+                // Before/after by default: baseline left, the (first) adapted mask right.
+                view: {
+                  ...view,
+                  left: 'baseline',
+                  right: modeSources.includes(view.right as AdaptMode) ? view.right : (modeSources[0] ?? 'baseline'),
+                },
+              });
+            },
+            (e: Error) => {
+              if (activeRun?.runId !== handle.runId) return;
+              activeRun = null;
+              set({ run: { ...get().run, status: 'failed', progress: null, cancelling: false, error: e.message } });
+            },
+          );
+        },
+
+        cancelRun() {
+          if (!activeRun || get().run.status !== 'running') return;
+          activeRun.cancel();
+          set({ run: { ...get().run, cancelling: true } });
+        },
+
+        setView(patch) {
+          set({ view: { ...get().view, ...patch } });
+        },
+      };
+    },
+    {
+      name: 'attune.settings',
+      version: 1,
+      // Only the user's choices are remembered; never files, masks or results.
+      partialize: (s) => ({ settings: s.settings, selectedMode: s.selectedMode, compareModes: s.compareModes }),
+      merge: (persisted, current) => {
+        const p = (persisted ?? {}) as Partial<Pick<AttuneState, 'settings' | 'selectedMode' | 'compareModes'>>;
+        const settings = Object.fromEntries(ADAPT_MODES.map((m) => [m, validSettings(p.settings?.[m], m)])) as Record<AdaptMode, AdaptSettings>;
+        const selectedMode = ADAPT_MODES.includes(p.selectedMode as AdaptMode) ? (p.selectedMode as AdaptMode) : current.selectedMode;
+        const compareModes = Array.isArray(p.compareModes) ? COMPARABLE_MODES.filter((m) => p.compareModes!.includes(m)) : current.compareModes;
+        return { ...current, settings, selectedMode, compareModes };
+      },
+    },
+  ),
+);

@@ -1,5 +1,6 @@
 import { useRef, useState, type DragEvent } from 'react';
 import { makeSyntheticCase } from '../../core/index.ts';
+import { DEMO_CASE, OTHER_SCANNER } from '../demoCase.ts';
 import { collectDrop, intakeFromFileList } from '../fileIntake.ts';
 import { useAttune } from '../store.ts';
 
@@ -7,6 +8,9 @@ import { useAttune } from '../store.ts';
 export function DropZone() {
   const loadFiles = useAttune((s) => s.loadFiles);
   const reading = useAttune((s) => s.reading);
+  const loadDemoCase = useAttune((s) => s.loadDemoCase);
+  const preparing = useAttune((s) => s.preparing);
+  const engineReady = useAttune((s) => s.engine.status === 'ready');
   const [over, setOver] = useState(false);
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
@@ -59,7 +63,21 @@ export function DropZone() {
           Synthetic demo case
         </button>
       </div>
-      {reading && <p className="drop-zone__status" role="status">Reading files…</p>}
+      <div className="drop-zone__demo">
+        <div className="drop-zone__buttons">
+          <button type="button" className="primary" data-testid="brats-demo" disabled={reading} onClick={() => void loadDemoCase()} title={DEMO_CASE.description}>
+            Try a real scan: BraTS 2021 case 00324
+          </button>
+          <button type="button" data-testid="brats-demo-shifted" disabled={reading || !engineReady} onClick={() => void loadDemoCase('other-scanner')} title={OTHER_SCANNER.description}>
+            …as if from another scanner
+          </button>
+        </div>
+        <p className="muted">
+          From another hospital than the training scans, with its expert label (citation below). The second button passes it
+          through Attune’s scanner simulator ({OTHER_SCANNER.description}).
+        </p>
+      </div>
+      {reading && <p className="drop-zone__status" role="status">{preparing ?? 'Reading files…'}</p>}
       <input ref={filesInput} type="file" multiple hidden data-testid="file-input" onChange={fromPicker(false)} />
       <input ref={addInput} type="file" multiple hidden onChange={fromPicker(true)} />
       <input

@@ -120,7 +120,7 @@ export function Viewer() {
         data-labels={labelsState}
       >
         <canvas ref={canvasRef} />
-        {state === 'empty' && <p className="viewer__placeholder">Drop a case (or load the synthetic demo) to view it here.</p>}
+        {state === 'empty' && <p className="viewer__placeholder">Drop a case (or try a demo case) to view it here.</p>}
         {state === 'loading' && <p className="viewer__placeholder viewer__placeholder--soft">Loading…</p>}
         {failure && <p className="viewer__placeholder error-text" role="alert">{failure}</p>}
       </div>

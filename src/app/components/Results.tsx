@@ -1,0 +1,170 @@
+import { DICE_KEYS, type DiceKey } from '../../core/metrics/dice.ts';
+import { caseStem, lossCurvesCsv, readShiftScore, SHIFT_READING_THRESHOLDS } from '../../core/results/index.ts';
+import { writeNifti } from '../../core/index.ts';
+import type { AdaptMode } from '../../core/tta/index.ts';
+import { downloadFile } from '../download.ts';
+import { formatMl, MODE_COLOURS } from '../labelColours.ts';
+import { maskSourceName, MODE_NAMES } from '../modeNames.ts';
+import { useAttune, type RunResults } from '../store.ts';
+import { ComparePanes } from './ComparePanes.tsx';
+import { LossChart, type ChartCurve } from './LossChart.tsx';
+import { formatLoss } from './RunProgressBar.tsx';
+
+const DICE_NAMES: Record<DiceKey, string> = { NCR: 'NCR', ED: 'ED', ET: 'ET', ET_region: 'ET region', TC: 'TC', WT: 'WT' };
+
+/** Everything a run produced: shift score, loss curves (live while running), masks, table, export. */
+export function Results() {
+  const run = useAttune((s) => s.run);
+  const results = useAttune((s) => s.results);
+  const settings = useAttune((s) => s.settings);
+  if (!results && run.status !== 'running') return null;
+
+  const curves: ChartCurve[] = results
+    ? results.modes.map((m) => ({ mode: m.mode, values: m.report.lossCurve, points: m.report.lossCurve.length, chosen: m.report.chosenIteration }))
+    : run.modes.map((mode) => ({
+        mode,
+        values: run.live[mode] ?? [],
+        points: mode === 'adabn' ? 2 : settings[mode].iterations + 1,
+        chosen: null,
+      }));
+  const shiftScore = results
+    ? results.modes[0]?.report.shiftScore
+    : run.modes.filter((m) => m !== 'tent').map((m) => run.live[m]?.[0]).find((v) => v !== undefined);
+
+  return (
+    <div className="results" data-testid="results" data-status={results ? 'done' : 'running'}>
+      <section className="panel results__top">
+        <ShiftScore score={shiftScore} />
+        {curves.length > 0 ? (
+          <div className="chart-box">
+            <h2>Loss per iteration{results ? '' : ' (live)'}</h2>
+            <LossChart curves={curves} />
+            <p className="muted">
+              Each mode keeps the iteration with the lowest loss (ringed); iteration 0 is the shipped model, so adaptation never ends worse
+              by this measure.
+            </p>
+          </div>
+        ) : (
+          <p className="muted">Baseline only: choose an adaptation mode to see its loss curve and the shift score.</p>
+        )}
+      </section>
+      {results && <ComparePanes results={results} />}
+      {results && <ResultsTable results={results} />}
+      {results && <ExportPanel results={results} />}
+    </div>
+  );
+}
+
+function ShiftScore({ score }: { score: number | undefined }) {
+  if (score === undefined) return null;
+  const reading = readShiftScore(score);
+  return (
+    <div className={`shift shift--${reading.level}`} data-testid="shift-score" data-level={reading.level} data-score={score}>
+      <div className="shift__value">
+        <span className="muted">Shift score</span>
+        <strong>{formatLoss(score)}</strong>
+      </div>
+      <div>
+        <strong className="shift__label">{reading.label}</strong>
+        <p className="shift__advice">{reading.advice}</p>
+        <p className="muted shift__note">
+          KL alignment loss of the shipped model on this scan (iteration 0). Reading: below {SHIFT_READING_THRESHOLDS.close} close, from{' '}
+          {SHIFT_READING_THRESHOLDS.far} far{SHIFT_READING_THRESHOLDS.provisional ? ' (provisional thresholds)' : ''}.
+        </p>
+      </div>
+    </div>
+  );
+}
+
+function ResultsTable({ results }: { results: RunResults }) {
+  const labelStats = useAttune((s) => s.labelStats);
+  const hasDice = results.summaries.some((s) => s.dice !== null);
+  const report = (source: string) => results.modes.find((m) => m.mode === source);
+  return (
+    <section className="panel" aria-labelledby="table-heading">
+      <h2 id="table-heading">Volumes{hasDice ? ' and Dice against the expert label' : ''}</h2>
+      <div className="table-scroll">
+        <table className="results-table" data-testid="results-table">
+          <thead>
+            <tr>
+              <th>Mask</th>
+              <th>NCR</th>
+              <th>ED</th>
+              <th>ET</th>
+              {hasDice && DICE_KEYS.map((k) => <th key={k} className="dice-col">Dice {DICE_NAMES[k]}</th>)}
+              <th>Kept iteration</th>
+              <th>Time</th>
+            </tr>
+          </thead>
+          <tbody>
+            {labelStats && (
+              <tr data-testid="row-label">
+                <td>{maskSourceName('label')}</td>
+                {labelStats.map((v) => <td key={v.key}>{formatMl(v.ml)}</td>)}
+                {hasDice && DICE_KEYS.map((k) => <td key={k} className="dice-col">—</td>)}
+                <td />
+                <td />
+              </tr>
+            )}
+            {results.summaries.map((s) => {
+              const r = report(s.source);
+              return (
+                <tr key={s.source} data-testid={`row-${s.source}`}>
+                  <td>
+                    {s.source !== 'baseline' && <span className="swatch" style={{ background: MODE_COLOURS[s.source as AdaptMode] }} aria-hidden />} {maskSourceName(s.source)}
+                  </td>
+                  {s.volumes.map((v) => <td key={v.key} data-testid={`ml-${v.key}`}>{formatMl(v.ml)}</td>)}
+                  {hasDice && DICE_KEYS.map((k) => <td key={k} className="dice-col" data-testid={`dice-${k}`}>{s.dice?.[k] == null ? 'n/a' : s.dice[k]!.toFixed(3)}</td>)}
+                  <td>{r ? `${r.report.chosenIteration} of ${r.report.lossCurve.length - 1}` : '—'}</td>
+                  <td>{(r ? r.report.seconds + r.segmentSeconds : results.baselineSeconds).toFixed(1)} s</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <p className="muted">
+        Computed on {results.backend === 'webgpu' ? 'WebGPU' : 'WebAssembly'} in this browser.{hasDice ? ' Dice: n/a where the expert label lacks that class. Regions: ET = 4, TC = 1 ∪ 4, WT = 1 ∪ 2 ∪ 4.' : ''}
+      </p>
+    </section>
+  );
+}
+
+function ExportPanel({ results }: { results: RunResults }) {
+  const { mriCase } = results;
+  const template = mriCase.modalities.t1;
+  const stem = caseStem([...Object.values(mriCase.modalities).map((v) => v.name)]);
+  const saveMask = (labels: Uint8Array, tag: string, description: string) =>
+    downloadFile(`${stem}_attune-${tag}.nii.gz`, writeNifti(template, labels, { description, intentCode: 1002 }), 'application/gzip');
+  return (
+    <section className="panel" aria-labelledby="export-heading">
+      <h2 id="export-heading">Export</h2>
+      <div className="export-buttons">
+        {results.modes.map((m) => (
+          <button key={m.mode} type="button" data-testid={`export-${m.mode}`} onClick={() => saveMask(m.labels, m.mode, `Attune mask, ${m.mode} adaptation`)}>
+            {MODE_NAMES[m.mode]} mask (.nii.gz)
+          </button>
+        ))}
+        <button type="button" data-testid="export-baseline" onClick={() => saveMask(results.baseline, 'baseline', 'Attune mask, no adaptation')}>
+          Baseline mask (.nii.gz)
+        </button>
+        {results.modes.length > 0 && (
+          <button
+            type="button"
+            data-testid="export-csv"
+            onClick={() =>
+              downloadFile(
+                `${stem}_attune-loss.csv`,
+                lossCurvesCsv(results.modes.map((m) => ({ mode: m.mode, lossCurve: m.report.lossCurve, chosenIteration: m.report.chosenIteration }))),
+                'text/csv',
+              )
+            }
+          >
+            Loss curves (.csv)
+          </button>
+        )}
+      </div>
+      <p className="muted">Masks keep the input’s header and affine (labels 0, 1 NCR, 2 ED, 4 ET), so they open aligned in any NIfTI viewer.</p>
+    </section>
+  );
+}

@@ -1,0 +1,141 @@
+import { useCallback, useEffect, useState } from 'react';
+import { ADAPT_MODES, DEFAULT_SETTINGS, type AdaptMode, type AdaptSettings } from '../../core/tta/index.ts';
+import { MODE_HINTS, MODE_NAMES } from '../modeNames.ts';
+import { COMPARABLE_MODES, isGradientMode, settingProblem, useAttune } from '../store.ts';
+import { RunProgressBar } from './RunProgressBar.tsx';
+
+type NumericKey = 'learningRate' | 'iterations' | 'statsSlices';
+
+/**
+ * Run and compare: the mode, its settings (remembered between visits), the Run and
+ * Compare buttons, progress and Cancel. All work happens in the worker.
+ */
+export function RunPanel() {
+  const mriCase = useAttune((s) => s.check.mriCase);
+  const engine = useAttune((s) => s.engine);
+  const run = useAttune((s) => s.run);
+  const selectedMode = useAttune((s) => s.selectedMode);
+  const compareModes = useAttune((s) => s.compareModes);
+  const settings = useAttune((s) => s.settings);
+  const setSelectedMode = useAttune((s) => s.setSelectedMode);
+  const setCompareMode = useAttune((s) => s.setCompareMode);
+  const startRun = useAttune((s) => s.startRun);
+  const cancelRun = useAttune((s) => s.cancelRun);
+  const [invalid, setInvalid] = useState<Record<string, boolean>>({});
+
+  const running = run.status === 'running';
+  const blocked = !mriCase ? 'Load a complete case first.' : engine.status === 'starting' ? 'The model is still loading…' : engine.status === 'failed' ? 'The model could not be started.' : engine.status !== 'ready' ? 'The model is not started.' : null;
+  const anyInvalid = Object.values(invalid).some(Boolean);
+  const canRun = !blocked && !running && !anyInvalid;
+  const onValidity = useCallback((field: string, bad: boolean) => setInvalid((v) => (v[field] === bad ? v : { ...v, [field]: bad })), []);
+
+  return (
+    <section className="panel" aria-labelledby="run-heading" data-testid="run-panel">
+      <h2 id="run-heading">Segment and adapt</h2>
+      <label className="field">
+        <span>Adaptation</span>
+        <select aria-label="Adaptation mode" value={selectedMode} disabled={running} onChange={(e) => setSelectedMode(e.target.value as AdaptMode)}>
+          {ADAPT_MODES.map((m) => (
+            <option key={m} value={m}>{MODE_NAMES[m]}{m === 'normalizer' || m === 'bn' ? '' : m === 'none' ? '' : ' (baseline method)'}</option>
+          ))}
+        </select>
+      </label>
+      <p className="muted hint">{MODE_HINTS[selectedMode]}</p>
+      <SettingsFields key={selectedMode} settings={settings[selectedMode]} disabled={running} onValidity={onValidity} />
+      <div className="run-buttons">
+        <button type="button" className="primary" data-testid="run" disabled={!canRun} onClick={() => startRun([selectedMode])}>
+          Run
+        </button>
+        <button type="button" data-testid="compare" disabled={!canRun || compareModes.length === 0} onClick={() => startRun(compareModes)}>
+          Compare {compareModes.map((m) => MODE_NAMES[m]).join(' vs ') || '…'}
+        </button>
+      </div>
+      <fieldset className="compare-modes" disabled={running}>
+        <legend className="muted">Compare runs, each with its own settings:</legend>
+        {COMPARABLE_MODES.map((m) => (
+          <label key={m}>
+            <input type="checkbox" checked={compareModes.includes(m)} onChange={(e) => setCompareMode(m, e.target.checked)} />
+            {MODE_NAMES[m]}
+          </label>
+        ))}
+      </fieldset>
+      {blocked && !running && <p className="muted" data-testid="run-blocked">{blocked}</p>}
+      {running && (
+        <div className="run-status">
+          <RunProgressBar />
+          <button type="button" data-testid="cancel" onClick={cancelRun} disabled={run.cancelling}>
+            {run.cancelling ? 'Cancelling…' : 'Cancel'}
+          </button>
+        </div>
+      )}
+      {run.status === 'cancelled' && <p className="muted" data-testid="run-cancelled" role="status">Run cancelled. Nothing was changed; you can run again.</p>}
+      {run.status === 'failed' && (
+        <p className="error-text" data-testid="run-error" role="alert">
+          The run failed: {run.error}. The case is unchanged; you can change settings and run again.
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The selected mode's optimiser settings; a field with a bad value says why and blocks Run. */
+function SettingsFields({ settings, disabled, onValidity }: { settings: AdaptSettings; disabled: boolean; onValidity: (field: string, bad: boolean) => void }) {
+  const setSettings = useAttune((s) => s.setSettings);
+  const resetSettings = useAttune((s) => s.resetSettings);
+  const { mode } = settings;
+  const gradient = isGradientMode(mode);
+  const isDefault = JSON.stringify(settings) === JSON.stringify(DEFAULT_SETTINGS[mode]);
+  if (mode === 'none') return null;
+  return (
+    <div className="settings" data-testid="settings">
+      {gradient && (
+        <label className="field">
+          <span>Optimizer</span>
+          <select aria-label="Optimizer" value={settings.optimizer} disabled={disabled} onChange={(e) => setSettings(mode, { optimizer: e.target.value as AdaptSettings['optimizer'] })}>
+            <option value="adam">Adam</option>
+            <option value="sgd">SGD</option>
+          </select>
+        </label>
+      )}
+      {gradient && <NumberField label="Learning rate" field="learningRate" settings={settings} disabled={disabled} onValidity={onValidity} />}
+      {gradient && <NumberField label="Iterations" field="iterations" settings={settings} disabled={disabled} onValidity={onValidity} />}
+      <NumberField label="Statistics slices" field="statsSlices" settings={settings} disabled={disabled} onValidity={onValidity} />
+      {!isDefault && (
+        <button type="button" className="link-button" disabled={disabled} onClick={() => resetSettings(mode)}>
+          Reset {MODE_NAMES[mode]} to defaults
+        </button>
+      )}
+    </div>
+  );
+}
+
+function NumberField({ label, field, settings, disabled, onValidity }: { label: string; field: NumericKey; settings: AdaptSettings; disabled: boolean; onValidity: (field: string, bad: boolean) => void }) {
+  const setSettings = useAttune((s) => s.setSettings);
+  const stored = String(settings[field]);
+  const [text, setText] = useState(stored);
+  // Follow the store when it changes from elsewhere (reset, another tab's value on load).
+  useEffect(() => setText(stored), [stored]);
+  const problem = text.trim() === '' ? 'enter a number' : settingProblem(field, Number(text));
+  useEffect(() => {
+    onValidity(field, problem !== null);
+    return () => onValidity(field, false);
+  }, [field, problem, onValidity]);
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <input
+        aria-label={label}
+        inputMode="decimal"
+        value={text}
+        disabled={disabled}
+        aria-invalid={problem !== null}
+        onChange={(e) => {
+          setText(e.target.value);
+          const v = Number(e.target.value);
+          if (e.target.value.trim() !== '' && settingProblem(field, v) === null) setSettings(settings.mode, { [field]: v });
+        }}
+      />
+      {problem && <span className="field__error" role="alert">{label}: {problem}</span>}
+    </label>
+  );
+}

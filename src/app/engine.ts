@@ -1,0 +1,49 @@
+import type { BackendName, ModelSource } from '../worker/protocol.ts';
+import { SHIPPED_MODEL } from '../worker/shippedModel.ts';
+
+/** How the page starts its worker: which model, which backend, and what was wrong with the URL. */
+export interface EngineOptions {
+  model: ModelSource;
+  /** "bundled" or the model.json URL given with ?model=. */
+  modelLabel: string;
+  /** 'wasm' when ?backend=wasm switches WebGPU off. */
+  backend?: BackendName;
+  /** Problems with the query parameters, shown to the user (the defaults are used instead). */
+  notices: string[];
+}
+
+/**
+ * Reads the page's query parameters, two research/testing switches:
+ * - `?model=<URL of a model.json>` runs another exported model (same format, models/README.md);
+ *   it must be on the page's own origin — nothing is ever fetched from elsewhere. Its shards
+ *   are fetched next to it, as the manifest names them.
+ * - `?backend=wasm` switches WebGPU off (e.g. to compare, or when a GPU driver misbehaves).
+ */
+export function engineOptionsFromUrl(href: string): EngineOptions {
+  const url = new URL(href);
+  const notices: string[] = [];
+  let model = SHIPPED_MODEL;
+  let modelLabel = 'bundled';
+  const requestedModel = url.searchParams.get('model');
+  if (requestedModel) {
+    let resolved: URL | null = null;
+    try {
+      resolved = new URL(requestedModel, url);
+    } catch {
+      notices.push(`?model=${requestedModel} is not a URL; using the bundled model.`);
+    }
+    if (resolved && resolved.origin !== url.origin) {
+      notices.push(`?model= must be on this page's origin (${url.origin}); Attune never fetches from elsewhere. Using the bundled model.`);
+    } else if (resolved) {
+      model = { manifestUrl: resolved.href, shardUrls: {} };
+      modelLabel = resolved.pathname;
+    }
+  }
+  const requestedBackend = url.searchParams.get('backend');
+  let backend: BackendName | undefined;
+  if (requestedBackend === 'wasm') backend = 'wasm';
+  else if (requestedBackend && requestedBackend !== 'webgpu') {
+    notices.push(`?backend=${requestedBackend} is not known (use wasm to switch WebGPU off); choosing automatically.`);
+  }
+  return { model, modelLabel, backend, notices };
+}

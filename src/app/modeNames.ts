@@ -1,0 +1,25 @@
+import type { AdaptMode } from '../core/tta/index.ts';
+import type { MaskSource } from './store.ts';
+
+/** How modes and masks are named on screen. */
+export const MODE_NAMES: Record<AdaptMode, string> = {
+  none: 'No adaptation',
+  normalizer: 'Normalizer',
+  bn: 'BN',
+  tent: 'TENT',
+  adabn: 'AdaBN',
+};
+
+export const MODE_HINTS: Record<AdaptMode, string> = {
+  none: 'Baseline only: the shipped model as trained.',
+  normalizer: 'Updates only the per-modality normalizer CNNs to align batch-norm statistics (the method).',
+  bn: 'Updates only the scale/offset of the early batch-norm layers to align their statistics (the method).',
+  tent: 'Baseline from the literature: minimises prediction entropy on the same BN parameters.',
+  adabn: 'Baseline from the literature: replaces BN running statistics with this scan’s, no gradient.',
+};
+
+export function maskSourceName(source: MaskSource): string {
+  if (source === 'label') return 'Expert label';
+  if (source === 'baseline') return 'Baseline (no adaptation)';
+  return `Adapted: ${MODE_NAMES[source]}`;
+}
