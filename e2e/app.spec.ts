@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { labelVolumes, makeSyntheticCase, MODALITIES } from '../src/core/index.ts';
 import { formatMl } from '../src/app/labelColours.ts';
+import { expect, test } from './fixtures.ts';
 import { dropFiles, readCanvasPixels, signatureDistance } from './helpers.ts';
 
 const synthetic = makeSyntheticCase({ seed: 1 });
@@ -16,9 +17,6 @@ async function expectViewerReady(page: Page) {
 }
 
 test.beforeEach(async ({ page }) => {
-  page.on('pageerror', (err) => {
-    throw err;
-  });
   await page.goto('/');
 });
 

@@ -1,0 +1,71 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { makeTinyModelFiles } from '../src/core/model/testing/tinyModel.ts';
+
+/**
+ * Every e2e test runs with two guards:
+ * - privacy: every request the page, its workers or its service worker make has the app's
+ *   own origin (blob: URLs of that origin included); anything else fails the test;
+ * - no uncaught page error.
+ */
+export const test = base.extend<{ foreignRequests: string[] }>({
+  foreignRequests: [
+    async ({ context, baseURL }, use) => {
+      const origin = new URL(baseURL!).origin;
+      const foreign: string[] = [];
+      context.on('request', (r) => {
+        const url = r.url();
+        if (url.startsWith('data:')) return; // inline, no network
+        if (new URL(url).origin !== origin) foreign.push(url);
+      });
+      await use(foreign);
+      expect(foreign, `requests outside ${origin}`).toEqual([]);
+    },
+    { auto: true },
+  ],
+  page: async ({ page }, use) => {
+    const errors: Error[] = [];
+    page.on('pageerror', (e) => errors.push(e));
+    await use(page);
+    expect(errors.map((e) => e.message), 'uncaught errors in the page').toEqual([]);
+  },
+});
+
+export { expect };
+
+/** Where the tiny test model is served (same origin, answered by Playwright, not the app). */
+export const TINY_MODEL_URL = '/e2e-model/model.json';
+export const tinyModel = makeTinyModelFiles();
+
+/** Serves the tiny contract model at TINY_MODEL_URL for this page (and its worker). */
+export async function serveTinyModel(page: Page): Promise<void> {
+  // Matched on the path: the page's own URL carries ?model=/e2e-model/model.json.
+  await page.route((url) => url.pathname === TINY_MODEL_URL, (route) =>
+    route.fulfill({ status: 200, contentType: 'application/json', headers: { 'Cross-Origin-Resource-Policy': 'same-origin' }, body: JSON.stringify(tinyModel.manifest) }),
+  );
+  await page.route((url) => url.pathname === '/e2e-model/weights.bin', (route) =>
+    route.fulfill({ status: 200, contentType: 'application/octet-stream', headers: { 'Cross-Origin-Resource-Policy': 'same-origin' }, body: Buffer.from(tinyModel.weights) }),
+  );
+}
+
+/** Sets the selected mode's settings through the form, as a user would. */
+export async function chooseMode(page: Page, mode: string, settings: { iterations?: number; learningRate?: number; statsSlices?: number } = {}) {
+  await page.getByLabel('Adaptation mode').selectOption(mode);
+  if (settings.iterations !== undefined) await page.getByLabel('Iterations', { exact: true }).fill(String(settings.iterations));
+  if (settings.learningRate !== undefined) await page.getByLabel('Learning rate', { exact: true }).fill(String(settings.learningRate));
+  if (settings.statsSlices !== undefined) await page.getByLabel('Statistics slices', { exact: true }).fill(String(settings.statsSlices));
+}
+
+/** Waits for the worker to be up on the expected backend. */
+export async function expectBackend(page: Page, backend: 'webgpu' | 'wasm', timeout = 90_000) {
+  const badge = page.getByTestId('backend-badge');
+  await expect(badge).toHaveAttribute('data-status', 'ready', { timeout });
+  await expect(badge).toHaveAttribute('data-backend', backend);
+}
+
+/** Clicks a download button and returns the file's bytes and suggested name. */
+export async function download(page: Page, testId: string): Promise<{ name: string; bytes: Uint8Array }> {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+  const path = await dl.path();
+  const { readFileSync } = await import('node:fs');
+  return { name: dl.suggestedFilename(), bytes: new Uint8Array(readFileSync(path)) };
+}
