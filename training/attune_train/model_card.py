@@ -104,8 +104,10 @@ two institution-1 scans (5.1, 17.4), and one training scan (BraTS2021_00014) sco
 The spread comes from the deepest layers: the per-scan variance of the features entering
 `bottleneck_conv2_bn` ranges from 21 to 497 across the 11 scans (running value: their mean), and
 KL sums log-variance ratios over 256 channels there. So on these data the score reflects each
-scan's content (tumour, anatomy) as much as its scanner; a fair check compares the *same* scan
-before and after a simulated scanner shift (BENCHMARKS.md), where the score does rise.
+scan's content (tumour, anatomy) as much as its scanner. Compared on the *same* scan before and
+after a simulated scanner shift the score does rise, modestly: BraTS2021_00031 21.7 → 23.1 with
+`low-field` severity 3 (WT Dice 0.757 → 0.636), BraTS2021_00024 31.76 → 31.83 with
+`different-vendor` severity 3 (WT unchanged). See BENCHMARKS.md for what adaptation does.
 
 ## Intended use and limits
 Research and demonstration of test-time adaptation. Not a medical device. Trained on 7 scans from
