@@ -22,7 +22,7 @@ describe('readShiftScore', () => {
     expect(readShiftScore(close).level).toBe('moderate');
     expect(readShiftScore((close + far) / 2).level).toBe('moderate');
     expect(readShiftScore(far).level).toBe('far');
-    expect(readShiftScore(far).label).toMatch(/adaptation recommended/);
+    expect(readShiftScore(far).label).toMatch(/far from training data/);
     expect(readShiftScore(Number.NaN).label).toBe('not measurable');
   });
 });
