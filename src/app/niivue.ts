@@ -7,8 +7,9 @@ export function newNiivue(): Niivue {
     backColor: [0.06, 0.07, 0.09, 1],
     // Thin, blue-grey: visible on grey scans and never mistaken for a label colour.
     crosshairColor: [0.55, 0.65, 0.8, 1],
+    // 1 mm: thinner lines fall between screen pixels at some positions and vanish.
     crosshairWidthUnit: 'mm',
-    crosshairWidth: 0.6,
+    crosshairWidth: 1,
     isColorbar: false,
     dragAndDropEnabled: false,
     multiplanarLayout: MULTIPLANAR_TYPE.ROW,
