@@ -38,6 +38,18 @@ export function ComparePanes({ results }: { results: RunResults }) {
   const [sliceType, setSliceType] = useState<SLICE_TYPE>(SLICE_TYPE.AXIAL);
   const panes = useRef<{ left: Niivue | null; right: Niivue | null }>({ left: null, right: null });
 
+  // Zoom both views at once (niivue's own wheel scrolls slices; these buttons zoom).
+  const zoom = (factor: number | null) => {
+    for (const nv of [panes.current.left, panes.current.right]) {
+      if (!nv) continue;
+      const z = nv.scene.pan2Dxyzmm;
+      if (factor === null) nv.scene.pan2Dxyzmm = [0, 0, 0, 1] as unknown as typeof z;
+      else z[3] = Math.min(8, Math.max(0.5, z[3] * factor));
+      nv.drawScene();
+      nv.createOnLocationChange();
+    }
+  };
+
   const link = () => {
     const { left, right } = panes.current;
     if (!left || !right) return;
@@ -100,6 +112,11 @@ export function ComparePanes({ results }: { results: RunResults }) {
     <section className="panel compare" aria-labelledby="compare-heading">
       <div className="panel__header">
         <h2 id="compare-heading">Before / after · {ROLE_LABELS[modality]}</h2>
+        <div className="segmented" aria-label="Zoom">
+          <button type="button" aria-label="Zoom in" onClick={() => zoom(1.25)}>+</button>
+          <button type="button" aria-label="Zoom out" onClick={() => zoom(0.8)}>−</button>
+          <button type="button" aria-label="Reset zoom" onClick={() => zoom(null)}>1:1</button>
+        </div>
         <div className="segmented" role="radiogroup" aria-label="Slice orientation">
           {SLICE_TYPES.map((s) => (
             <button key={s.name} type="button" role="radio" aria-checked={sliceType === s.type} className={sliceType === s.type ? 'active' : undefined} onClick={() => setSliceType(s.type)}>
@@ -133,7 +150,7 @@ export function ComparePanes({ results }: { results: RunResults }) {
           <li className="muted">right ({maskSourceName(right)}) relative to left ({maskSourceName(left)}); click or scroll in either view, both follow</li>
         </ul>
       )}
-      {!changes && <p className="muted pane__hint">Click or scroll in either view: both follow (same slice, crosshair and zoom).</p>}
+      {!changes && <p className="muted pane__hint">Click or scroll in either view, or zoom: both follow (same slice, crosshair and zoom).</p>}
     </section>
   );
 }

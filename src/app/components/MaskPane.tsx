@@ -28,8 +28,8 @@ type PaneState = 'loading' | 'ready' | 'failed';
 
 /**
  * One niivue view of a scan with a label-valued overlay (a mask or the changed voxels).
- * `data-crosshair` is the crosshair in world mm, updated whenever niivue moves it — also
- * when a linked pane moves it — so tests (and people) can see the panes agree.
+ * `data-crosshair` (world mm) and `data-zoom` follow niivue whenever it moves — also when a
+ * linked pane moves it — so tests can see that the panes agree.
  */
 export function MaskPane({ testId, scan, scanName, overlay, focusMm, focusKey, sliceType, register, children }: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -39,6 +39,7 @@ export function MaskPane({ testId, scan, scanName, overlay, focusMm, focusKey, s
   const [state, setState] = useState<PaneState>('loading');
   const [failure, setFailure] = useState<string | null>(null);
   const [crosshair, setCrosshair] = useState('');
+  const [zoom, setZoom] = useState('1.00');
 
   useEffect(() => {
     if (nvRef.current || !canvasRef.current) return;
@@ -46,6 +47,7 @@ export function MaskPane({ testId, scan, scanName, overlay, focusMm, focusKey, s
     nv.onLocationChange = (loc) => {
       const mm = (loc as { mm?: ArrayLike<number> }).mm;
       if (mm) setCrosshair(Array.from(mm).slice(0, 3).map((v) => v.toFixed(1)).join(','));
+      setZoom(nv.scene.pan2Dxyzmm[3].toFixed(2));
     };
     nvRef.current = nv.attachToCanvas(canvasRef.current).then(() => {
       nv.setSliceType(sliceType);
@@ -93,7 +95,7 @@ export function MaskPane({ testId, scan, scanName, overlay, focusMm, focusKey, s
   return (
     <div className="pane">
       {children}
-      <div className="pane__canvas" data-testid={testId} data-state={state} data-overlay={overlay?.kind ?? 'none'} data-crosshair={crosshair}>
+      <div className="pane__canvas" data-testid={testId} data-state={state} data-overlay={overlay?.kind ?? 'none'} data-crosshair={crosshair} data-zoom={zoom}>
         <canvas ref={canvasRef} />
         {state === 'loading' && <p className="viewer__placeholder viewer__placeholder--soft">Loading…</p>}
         {failure && <p className="viewer__placeholder error-text" role="alert">{failure}</p>}
