@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { allDice, type DiceKey } from '../src/core/metrics/dice.ts';
-import { labelVolumes, makeSyntheticCase, MODALITIES, physicalValues, readNifti, voxelVolumeMl } from '../src/core/index.ts';
+import { labelVolumes, makeSyntheticCase, MODALITIES, physicalValues, readNifti, voxelVolumeMl, writeNifti } from '../src/core/index.ts';
 import { maskChanges, readShiftScore } from '../src/core/results/index.ts';
 import { formatMl } from '../src/app/labelColours.ts';
 import { chooseMode, download, expect, expectBackend, serveTinyModel, test, TINY_MODEL_URL } from './fixtures.ts';
@@ -211,7 +211,7 @@ test('compare: normalizer vs BN vs AdaBN — overlaid curves, masks side by side
   await page.screenshot({ path: testInfo.outputPath('compare.png'), fullPage: true });
 });
 
-test('cancel at any point leaves the app usable; the next run completes', async ({ page }) => {
+test('cancel at any point, or a failed run, leaves the app usable; the next run completes', async ({ page }) => {
   test.setTimeout(180_000);
   await serveTinyModel(page);
   await page.goto(`/?model=${TINY_MODEL_URL}&backend=wasm`);
@@ -236,6 +236,19 @@ test('cancel at any point leaves the app usable; the next run completes', async 
   await page.getByTestId('run').click();
   await expect(page.getByTestId('results')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
   await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-curves', 'bn:3');
+
+  // A case the checks accept but the model cannot normalise (T1 the same everywhere): the
+  // worker reports why, the page keeps the case, and the next case runs.
+  const t1 = await readNifti(synthetic.files.t1.bytes, synthetic.files.t1.name);
+  const flat = { name: synthetic.files.t1.name, bytes: writeNifti(t1, new Int16Array(t1.data.length).fill(300)) };
+  await dropFiles(page, [flat, ...syntheticFiles.slice(1)]);
+  await expect(page.getByTestId('case-ready')).toBeVisible();
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('run-error')).toContainText('has the same value everywhere inside the brain', { timeout: 60_000 });
+  await expect(page.getByTestId('file-row')).toHaveCount(5);
+  await dropFiles(page, syntheticFiles);
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('results')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
 });
 
 test.describe('offline', () => {
@@ -263,6 +276,9 @@ test.describe('offline', () => {
     await page.reload();
     await expectBackend(page, 'wasm');
     expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+    // Served by the service worker with the cached COOP/COEP headers: still isolated, so wasm
+    // keeps its threads and Cancel its shared flag.
+    expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
     // The bundled demo case comes from the cache…
     await page.getByTestId('brats-demo').click();
     await expect(page.getByTestId('viewer')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
