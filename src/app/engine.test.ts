@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { SHIPPED_MODEL } from '../worker/shippedModel.ts';
+import { engineOptionsFromUrl } from './engine.ts';
+
+describe('engineOptionsFromUrl', () => {
+  it('uses the bundled model and lets the worker choose the backend by default', () => {
+    const o = engineOptionsFromUrl('http://localhost:5173/');
+    expect(o.model).toBe(SHIPPED_MODEL);
+    expect(o.backend).toBeUndefined();
+    expect(o.notices).toEqual([]);
+  });
+
+  it('takes a same-origin model.json (relative or absolute) and ?backend=wasm', () => {
+    const o = engineOptionsFromUrl('http://localhost:5173/app/?model=models/other/model.json&backend=wasm');
+    expect(o.model).toEqual({ manifestUrl: 'http://localhost:5173/app/models/other/model.json', shardUrls: {} });
+    expect(o.modelLabel).toBe('/app/models/other/model.json');
+    expect(o.backend).toBe('wasm');
+    expect(engineOptionsFromUrl('http://localhost:5173/?model=http://localhost:5173/m.json').model.manifestUrl).toBe('http://localhost:5173/m.json');
+  });
+
+  it('refuses a model on another origin and says why, keeping the bundled one', () => {
+    for (const model of ['https://cdn.example.com/model.json', '//evil.example/model.json']) {
+      const o = engineOptionsFromUrl(`http://localhost:5173/?model=${encodeURIComponent(model)}`);
+      expect(o.model).toBe(SHIPPED_MODEL);
+      expect(o.notices.join(' ')).toMatch(/must be on this page's origin/);
+    }
+  });
+
+  it('names an unknown backend value instead of ignoring it silently', () => {
+    const o = engineOptionsFromUrl('http://localhost:5173/?backend=webgl');
+    expect(o.backend).toBeUndefined();
+    expect(o.notices[0]).toMatch(/backend=webgl is not known/);
+  });
+});
