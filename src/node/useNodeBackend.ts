@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, join, sep } from 'node:path';
 import { registerConvGradients } from '../core/tta/convGradients.ts';
 
 export type NodeBackend = 'cpu' | 'wasm';
@@ -25,7 +24,7 @@ export async function useNodeBackend(name: NodeBackend): Promise<void> {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const require = createRequire(import.meta.url);
     const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
-    wasm.setWasmPaths(pathToFileURL(join(dist, 'dist') + '/').pathname.replace(/^\/?/, '/'));
+    wasm.setWasmPaths(join(dist, 'dist') + sep); // a file-system prefix: Node reads the .wasm with fs
   }
   registerGradients();
   registerConvGradients();
