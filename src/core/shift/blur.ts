@@ -1,3 +1,4 @@
+import { maskBoundingBox } from '../preprocess/brainMask.ts';
 import type { Grid, ShiftStep, StepContext } from './types.ts';
 
 const FWHM_PER_SIGMA = 2 * Math.sqrt(2 * Math.log(2));
@@ -77,20 +78,7 @@ export function applyBlur(values: Float64Array, step: Extract<ShiftStep, { kind:
 }
 
 /** Inclusive-exclusive bounding box of the support's 1s, or null when it is empty. */
-function supportBox(support: Uint8Array, [X, Y, Z]: Grid['dims']): { from: [number, number, number]; dims: [number, number, number] } | null {
-  let i0 = X, i1 = -1, j0 = Y, j1 = -1, k0 = Z, k1 = -1;
-  for (let k = 0, n = 0; k < Z; k++) {
-    for (let j = 0; j < Y; j++) {
-      for (let i = 0; i < X; i++, n++) {
-        if (!support[n]) continue;
-        if (i < i0) i0 = i;
-        if (i > i1) i1 = i;
-        if (j < j0) j0 = j;
-        if (j > j1) j1 = j;
-        if (k < k0) k0 = k;
-        if (k > k1) k1 = k;
-      }
-    }
-  }
-  return i1 < 0 ? null : { from: [i0, j0, k0], dims: [i1 - i0 + 1, j1 - j0 + 1, k1 - k0 + 1] };
+function supportBox(support: Uint8Array, dims: Grid['dims']): { from: [number, number, number]; dims: [number, number, number] } | null {
+  const b = maskBoundingBox(support, dims);
+  return b && { from: [b.i[0], b.j[0], b.k[0]], dims: [b.i[1] - b.i[0] + 1, b.j[1] - b.j[0] + 1, b.k[1] - b.k[0] + 1] };
 }
