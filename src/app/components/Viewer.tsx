@@ -1,7 +1,8 @@
-import { MULTIPLANAR_TYPE, NVImage, Niivue, SHOW_RENDER, SLICE_TYPE } from '@niivue/niivue';
+import { NVImage, Niivue, SLICE_TYPE } from '@niivue/niivue';
 import { useEffect, useRef, useState } from 'react';
 import { ROLE_LABELS, labelCentroid, physicalNifti, voxelToWorld } from '../../core/index.ts';
 import { LABEL_OPACITY, NIIVUE_LABEL_COLORMAP } from '../labelColours.ts';
+import { newNiivue } from '../niivue.ts';
 import { useAttune } from '../store.ts';
 import { LabelLegend } from './LabelLegend.tsx';
 import { ModalitySwitcher } from './ModalitySwitcher.tsx';
@@ -27,19 +28,7 @@ export function Viewer() {
   // Declared before the loading effect so that effect always finds it.
   useEffect(() => {
     if (nvRef.current || !canvasRef.current) return;
-    const nv = new Niivue({
-      backColor: [0.06, 0.07, 0.09, 1],
-      // Thin, blue-grey: visible on grey scans and never mistaken for a label colour.
-      crosshairColor: [0.55, 0.65, 0.8, 1],
-      crosshairWidthUnit: 'mm',
-      crosshairWidth: 0.6,
-      isColorbar: false,
-      dragAndDropEnabled: false,
-      multiplanarLayout: MULTIPLANAR_TYPE.ROW,
-      multiplanarShowRender: SHOW_RENDER.NEVER,
-      loadingText: '',
-      logLevel: 'error',
-    });
+    const nv = newNiivue();
     nvRef.current = nv.attachToCanvas(canvasRef.current).then(() => {
       nv.setSliceType(SLICE_TYPE.MULTIPLANAR);
       return nv;
