@@ -11,6 +11,19 @@ export interface AdaptCallbacks {
   onIteration?: (iteration: number, loss: number) => void;
   /** Called between iterations; throw from it to cancel (everything allocated is freed). */
   checkCancelled?: () => void;
+  /**
+   * Also keep, for each N here (≤ settings.iterations), the minimum-loss parameters among
+   * iterations 0…N: exactly what a run of N iterations would keep (the steps do not depend
+   * on N), so one run answers an iteration-budget sweep.
+   */
+  iterationBudgets?: readonly number[];
+}
+
+export interface BudgetChoice {
+  iterations: number;
+  chosenIteration: number;
+  /** Shipped weights with that choice's adapted tensors in place (owned by the adaptation). */
+  weights: ModelWeights;
 }
 
 export interface Adaptation {
@@ -30,6 +43,8 @@ export interface Adaptation {
   /** AdaBN: the scan's own BN statistics, for segmentCase. */
   bnStatisticsOverride?: Record<string, BnMoments>;
   seconds: number;
+  /** One entry per requested iteration budget (normalizer, bn, tent only). */
+  budgets?: BudgetChoice[];
   /** Tensors this adaptation owns (freed by disposeAdaptation). */
   owned: tf.Tensor[];
 }
@@ -125,6 +140,7 @@ async function optimise(
   const optimizer = settings.optimizer === 'adam' ? tf.train.adam(settings.learningRate) : tf.train.sgd(settings.learningRate);
 
   const lossCurve: number[] = [];
+  const budgetParams: { iterations: number; chosenIteration: number; params: tf.Tensor[] }[] = [];
   let best: { loss: number; iteration: number; params: tf.Tensor[] } | null = null;
   const consider = (iteration: number, loss: number, params: tf.Tensor[]) => {
     lossCurve.push(loss);
@@ -134,6 +150,9 @@ async function optimise(
       best = { loss, iteration, params };
     } else {
       params.forEach((t) => t.dispose());
+    }
+    if (callbacks.iterationBudgets?.includes(iteration) && best) {
+      budgetParams.push({ iterations: iteration, chosenIteration: best.iteration, params: best.params.map((t) => tf.clone(t)) });
     }
   };
   try {
@@ -148,15 +167,18 @@ async function optimise(
       consider(it, loss, snapshot);
     }
     const chosen = best!;
+    const withParams = (params: tf.Tensor[]): ModelWeights => ({ ...model.weights, ...Object.fromEntries(names.map((n, i) => [n, params[i]])) });
     return finish({
+      budgets: budgetParams.length ? budgetParams.map((b) => ({ iterations: b.iterations, chosenIteration: b.chosenIteration, weights: withParams(b.params) })) : undefined,
       lossCurve,
       chosenIteration: chosen.iteration,
       shiftScore: NaN, // set by the caller
-      weights: { ...model.weights, ...Object.fromEntries(names.map((n, i) => [n, chosen.params[i]])) },
-      owned: chosen.params,
+      weights: withParams(chosen.params),
+      owned: [...chosen.params, ...budgetParams.flatMap((b) => b.params)],
     });
   } catch (e) {
     (best as { params: tf.Tensor[] } | null)?.params.forEach((t) => t.dispose());
+    budgetParams.forEach((b) => b.params.forEach((t) => t.dispose()));
     throw e;
   } finally {
     vars.forEach((v) => v.dispose());

@@ -147,6 +147,24 @@ describe('adaptCase', () => {
     disposeAdaptation(a);
   });
 
+  it('iteration budgets keep what a shorter run keeps, from one run', async () => {
+    const n0 = tf.memory().numTensors;
+    const long = await adaptCase(model, shifted, settings('bn'), { iterationBudgets: [0, 3, 6] });
+    const short = await adaptCase(model, shifted, settings('bn', { iterations: 3 }));
+    expect(long.budgets!.map((b) => b.iterations)).toEqual([0, 3, 6]);
+    expect(long.budgets![0].chosenIteration).toBe(0);
+    expect(long.budgets![1].chosenIteration).toBe(short.chosenIteration);
+    expect(long.budgets![2].chosenIteration).toBe(long.chosenIteration);
+    const name = 'down1_conv1_bn/beta';
+    const a = long.budgets![1].weights[name].dataSync();
+    const b = short.weights[name].dataSync();
+    for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i], 5);
+    expect(long.budgets![0].weights[name].dataSync()).toEqual(model.weights[name].dataSync());
+    disposeAdaptation(long);
+    disposeAdaptation(short);
+    expect(tf.memory().numTensors).toBe(n0);
+  });
+
   it('tent and adabn run; adabn aligns statistics without gradients', async () => {
     const t = await adaptCase(model, shifted, settings('tent', { iterations: 3 }));
     expect(t.lossCurve).toHaveLength(4);
