@@ -6,6 +6,7 @@ import { parseArgs } from './args.ts';
 import { BENCHMARK_FLAGS, benchmark } from './benchmark.ts';
 import { SEGMENT_FLAGS, segment } from './segment.ts';
 import { SHIFT_FLAGS, shift } from './shift.ts';
+import { REPORT_FLAGS, report } from './report/report.ts';
 
 export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../models/attune-brats-inst18/', import.meta.url));
 
@@ -15,14 +16,18 @@ const USAGE = `usage:
   attune segment <files or folder> [--mode bn] --out mask.nii.gz [--iterations N] [--lr X] [--optimizer sgd|adam] [--slices K]
 common: [--model <dir with model.json>] [--backend wasm|cpu] [--batch slices per forward pass]
   attune shift <case folder> --preset low-field|different-vendor|thick-slices|bias-field|noisy|blur|contrast|gamma|gain-offset
-               --severity 0-4 [--seed N] --out <folder>   (writes <folder>/<case>-<preset>-s<S>/)`;
+               --severity 0-4 [--seed N] --out <folder>   (writes <folder>/<case>-<preset>-s<S>/)
+  attune report [--data ../shared/data/brats2021] [--runs runs/report] [--out BENCHMARKS.md]
+                [--shard i/n] [--list yes]   (runs what is missing, rewrites the report sections + bench/figures/*.svg)`;
+
+const modelDirOf = (flags: Record<string, string>) => flags.model ?? DEFAULT_MODEL_DIR;
 
 async function setup(flags: Record<string, string>) {
   const backend = (flags.backend ?? 'wasm') as NodeBackend;
   if (backend !== 'wasm' && backend !== 'cpu') throw new Error(`--backend must be wasm or cpu, got "${backend}"`);
   await useNodeBackend(backend);
   registerWasmConv2dBackpropFilter();
-  return loadModelDir(flags.model ?? DEFAULT_MODEL_DIR);
+  return loadModelDir(modelDirOf(flags));
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -45,6 +50,12 @@ export async function main(argv: string[]): Promise<number> {
       const { positional, flags } = parseArgs(rest, SHIFT_FLAGS);
       if (positional.length !== 1) throw new Error('shift takes exactly one <case folder>');
       await shift(positional[0], flags, log);
+      return 0;
+    }
+    if (command === 'report') {
+      const { positional, flags } = parseArgs(rest, REPORT_FLAGS);
+      if (positional.length) throw new Error(`report takes no positional arguments, got ${positional.join(' ')}`);
+      await report(flags, modelDirOf(flags), () => setup(flags), flags.backend ?? 'wasm', log);
       return 0;
     }
     log(USAGE);

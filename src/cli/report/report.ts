@@ -1,0 +1,74 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { AttuneModel } from '../../core/model/index.ts';
+import { defaultPlanOptions, jobCost, reportPlan, shardJobs, type ReportSplit } from './plan.ts';
+import { cachedRecords, machineDescription, runJobs } from './runJobs.ts';
+import { reportMarkdown, spliceReport } from './sections.ts';
+import type { ReportRecord } from './types.ts';
+
+export const REPORT_FLAGS = ['data', 'runs', 'out', 'shard', 'model', 'backend', 'list'] as const;
+export const DEFAULT_DATA = '../shared/data/brats2021';
+export const DEFAULT_RUNS = 'runs/report';
+const FIGURE_DIR = 'bench/figures';
+
+/** Which cases are cross-institution targets and which in-domain validation: from the model's own record. */
+export async function splitOf(modelDir: string): Promise<ReportSplit> {
+  const json = JSON.parse(await readFile(join(modelDir, 'model.json'), 'utf8')) as { training?: { targetCases?: string[]; valCases?: string[] } };
+  const target = json.training?.targetCases ?? [];
+  const validation = json.training?.valCases ?? [];
+  if (!target.length || !validation.length) throw new Error(`${modelDir}/model.json names no training.targetCases / valCases: the report needs to know which cases are which`);
+  return { target, validation };
+}
+
+function parseShard(value: string | undefined): [number, number] | null {
+  if (value === undefined) return null;
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new Error(`--shard must be i/n with 0 ≤ i < n (e.g. 0/2), got "${value}"`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+/**
+ * `attune report`: runs what BENCHMARKS.md's research sections need (skipping runs already
+ * in --runs), then rewrites those sections and their SVG figures. With --shard i/n several
+ * processes split the runs; whichever finishes last (all runs present) writes the document.
+ */
+export async function report(flags: Record<string, string>, modelDir: string, loadModel: () => Promise<AttuneModel>, backend: string, log: (s: string) => void): Promise<boolean> {
+  const shard = parseShard(flags.shard);
+  const data = resolve(flags.data ?? DEFAULT_DATA);
+  const runs = resolve(flags.runs ?? DEFAULT_RUNS);
+  const out = resolve(flags.out ?? 'BENCHMARKS.md');
+  const split = await splitOf(modelDir);
+  const jobs = reportPlan(split, defaultPlanOptions(split));
+  const mine = shard ? shardJobs(jobs, shard[0], shard[1]) : jobs;
+  const cached = await Promise.all(mine.map((j) => cachedRecords(runs, j)));
+  const todo = mine.filter((_, i) => !cached[i]);
+  log(`report: ${jobs.length} runs in the plan${shard ? `, ${mine.length} in shard ${shard[0]}/${shard[1]}` : ''}, ${todo.length} still to run (relative cost ${todo.reduce((a, j) => a + jobCost(j), 0).toFixed(0)}; 1 ≈ one inference of a case)`);
+  if (flags.list) {
+    for (const j of mine) log(`  ${todo.includes(j) ? 'todo' : 'done'} ${j.section.padEnd(11)} ${j.key}`);
+    return false;
+  }
+  if (todo.length) {
+    await runJobs(todo, { data, runs, model: await loadModel(), machine: machineDescription(backend), log });
+  }
+  const byKey = new Map<string, ReportRecord[]>();
+  for (const j of jobs) {
+    const r = await cachedRecords(runs, j);
+    if (r) byKey.set(j.key, r);
+  }
+  const missing = jobs.filter((j) => !byKey.has(j.key));
+  if (missing.length) {
+    log(`report: ${missing.length} runs of other shards are not finished; the shard that finishes last writes ${out}`);
+    return false;
+  }
+  const commandLine = ['npx attune report', flags.data && `--data ${flags.data}`, flags.runs && `--runs ${flags.runs}`].filter(Boolean).join(' ');
+  const { markdown, figures } = reportMarkdown(jobs, byKey, { figureDir: FIGURE_DIR, commandLine });
+  for (const f of figures) {
+    const path = join(dirname(out), f.file);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, f.svg);
+  }
+  const doc = await readFile(out, 'utf8').catch(() => '# Benchmarks\n');
+  await writeFile(out, spliceReport(doc, markdown));
+  log(`report: wrote ${out} and ${figures.map((f) => f.file).join(', ')}`);
+  return true;
+}
