@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { registerConvGradients } from '../core/tta/convGradients.ts';
+import { registerWasmSharedIdentity } from '../core/tta/wasmSharedIdentity.ts';
 
 export type NodeBackend = 'cpu' | 'wasm';
 
@@ -25,6 +26,7 @@ export async function useNodeBackend(name: NodeBackend): Promise<void> {
     const require = createRequire(import.meta.url);
     const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
     wasm.setWasmPaths(join(dist, 'dist') + sep); // a file-system prefix: Node reads the .wasm with fs
+    registerWasmSharedIdentity();
   }
   registerGradients();
   registerConvGradients();

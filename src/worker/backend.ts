@@ -7,7 +7,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.wasm?url';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.wasm?url';
-import { registerConvGradients, registerWasmConv2dBackpropFilter } from '../core/tta/index.ts';
+import { registerConvGradients, registerWasmConv2dBackpropFilter, registerWasmSharedIdentity } from '../core/tta/index.ts';
 import type { BackendName } from './protocol.ts';
 import { patchWebGpuKernels } from './webgpuKernels.ts';
 
@@ -23,6 +23,7 @@ export async function pickBackend(force?: BackendName): Promise<{ backend: Backe
     'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
   });
   registerWasmConv2dBackpropFilter();
+  registerWasmSharedIdentity();
   registerConvGradients();
   let reason: string;
   if (force === 'wasm') reason = 'WebGPU was switched off for this session';

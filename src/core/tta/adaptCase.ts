@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { AttuneModel } from '../model/decodeModel.ts';
 import { forwardNetwork, type BnMoments, type ModelWeights } from '../model/network.ts';
 import type { PreprocessedCase } from '../preprocess/index.ts';
+import { adaptBatchFor } from './adaptBatch.ts';
 import { klAlignmentLoss } from './klAlignmentLoss.ts';
 import { adaptableParameterNames, type AdaptMode, type AdaptSettings } from './modes.ts';
 import { statsSliceBatch } from './statsSlices.ts';
@@ -17,6 +18,14 @@ export interface AdaptCallbacks {
    * on N), so one run answers an iteration-budget sweep.
    */
   iterationBudgets?: readonly number[];
+  /**
+   * Statistics slices per forward/backward pass (default: all K at once). Memory grows
+   * with it; the loss and its gradient do not depend on it (moments are pooled over the
+   * passes, then each pass back-propagates its share), so a small value trades one extra
+   * forward pass per iteration for a fraction of the memory. Default: as many as fit
+   * DEFAULT_ADAPT_MEMORY_BUDGET (`adaptBatchFor`).
+   */
+  adaptBatchSize?: number;
 }
 
 export interface BudgetChoice {
@@ -69,9 +78,18 @@ export async function adaptCase(
   const { arch } = model;
   const batch = statsSliceBatch(pre, settings.statsSlices);
   const x = tf.tensor4d(batch.data, batch.shape); // uploaded once for every iteration
-  const alignment = (weights: ModelWeights, mode: 'running' | 'input' = 'running') => {
-    const { bnMoments } = forwardNetwork(weights, arch, x, { collectBnMoments: true, bnStatistics: mode });
-    return klAlignmentLoss(bnMoments!, model.weights, arch);
+  const parts = splitBatch(x, callbacks.adaptBatchSize ?? adaptBatchFor(settings.mode, batch.shape[1], batch.shape[2], batch.shape[0]));
+  const alignment = (weights: ModelWeights) => {
+    if (parts.length === 1) {
+      const { bnMoments } = forwardNetwork(weights, arch, x, { collectBnMoments: true });
+      return klAlignmentLoss(bnMoments!, model.weights, arch);
+    }
+    const sums = pooledMoments(weights, arch, parts);
+    try {
+      return lossFromPooled(sums, model, arch);
+    } finally {
+      sums.forEach((t) => t.dispose());
+    }
   };
   const finish = (partial: Omit<Adaptation, 'mode' | 'settings' | 'seconds'>): Adaptation => ({
     mode: settings.mode,
@@ -114,16 +132,72 @@ export async function adaptCase(
       return finish({ lossCurve: [shiftScore, after], chosenIteration: 1, shiftScore, weights: model.weights, bnStatisticsOverride: bnMoments, owned });
     }
 
-    const result = await optimise(model, x, settings, alignment, callbacks, finish);
+    const result = await optimise(model, x, parts, settings, alignment, callbacks, finish);
     return alignmentIsObjective ? { ...result, shiftScore: result.lossCurve[0] } : { ...result, shiftScore };
   } finally {
     x.dispose();
+    if (parts.length > 1) parts.forEach((p) => p.x.dispose());
   }
+}
+
+interface BatchPart {
+  x: tf.Tensor4D;
+  /** Its share of the statistics slices (all slices have the same number of pixels). */
+  weight: number;
+}
+
+function splitBatch(x: tf.Tensor4D, size: number | undefined): BatchPart[] {
+  const n = x.shape[0];
+  const per = Math.max(1, Math.floor(size ?? n));
+  if (per >= n) return [{ x, weight: 1 }];
+  const parts: BatchPart[] = [];
+  for (let s = 0; s < n; s += per) {
+    const k = Math.min(per, n - s);
+    parts.push({ x: tf.slice(x, [s, 0, 0, 0], [k, -1, -1, -1]), weight: k / n });
+  }
+  return parts;
+}
+
+/** Per BN layer: [mean, E[x²]] pooled over the parts (forward only). 2·B tensors, caller disposes. */
+function pooledMoments(weights: ModelWeights, arch: AttuneModel['arch'], parts: BatchPart[]): tf.Tensor1D[] {
+  let acc: tf.Tensor1D[] | null = null;
+  for (const part of parts) {
+    const m = tf.tidy(() => {
+      const { bnMoments } = forwardNetwork(weights, arch, part.x, { collectBnMoments: true });
+      return arch.bnLayers.flatMap((l) => weightedMoments(bnMoments![l], part.weight));
+    });
+    if (acc === null) acc = m;
+    else {
+      const prev: tf.Tensor1D[] = acc;
+      acc = prev.map((a, i) => tf.add(a, m[i]) as tf.Tensor1D);
+      prev.forEach((t) => t.dispose());
+      m.forEach((t) => t.dispose());
+    }
+  }
+  return acc!;
+}
+
+const weightedMoments = (m: BnMoments, weight: number): tf.Tensor1D[] => [
+  tf.mul(m.mean, weight) as tf.Tensor1D,
+  tf.mul(tf.add(m.variance, tf.square(m.mean)), weight) as tf.Tensor1D,
+];
+
+/** The KL alignment loss from pooled [mean, E[x²]] per layer. */
+function lossFromPooled(sums: tf.Tensor[], model: AttuneModel, arch: AttuneModel['arch']): tf.Scalar {
+  return tf.tidy(() => {
+    const moments: Record<string, BnMoments> = {};
+    arch.bnLayers.forEach((l, i) => {
+      const mean = sums[2 * i] as tf.Tensor1D;
+      moments[l] = { mean, variance: tf.sub(sums[2 * i + 1], tf.square(mean)) as tf.Tensor1D };
+    });
+    return klAlignmentLoss(moments, model.weights, arch);
+  });
 }
 
 async function optimise(
   model: AttuneModel,
   x: tf.Tensor4D,
+  parts: BatchPart[],
   settings: AdaptSettings,
   alignment: (w: ModelWeights) => tf.Scalar,
   callbacks: AdaptCallbacks,
@@ -138,6 +212,97 @@ async function optimise(
       ? () => predictionEntropy(forwardNetwork(current(), model.arch, x).logits, brain!)
       : () => alignment(current());
   const optimizer = settings.optimizer === 'adam' ? tf.train.adam(settings.learningRate) : tf.train.sgd(settings.learningRate);
+  let brainPixels = 0;
+  if (brain) {
+    const count = tf.sum(brain);
+    brainPixels = (await count.data())[0];
+    count.dispose();
+  }
+
+  /**
+   * The objective at the current parameters, and with `step` one optimiser step from its
+   * gradient. In parts: the alignment loss's gradient is chained through the pooled
+   * moments (exact: each part's moments enter the pool linearly); TENT's mean entropy is a
+   * sum over pixels, so each part contributes its own sum.
+   */
+  const evaluate = async (step: boolean): Promise<number> => {
+    if (parts.length === 1) {
+      const cost = step ? optimizer.minimize(objective, true, vars)! : tf.tidy(objective);
+      const loss = (await cost.data())[0];
+      cost.dispose();
+      return loss;
+    }
+    if (settings.mode === 'tent') {
+      let loss = 0;
+      const total: tf.Tensor[] = [];
+      for (const part of parts) {
+        const partBrain = tf.tidy(() => tf.cast(tf.any(tf.notEqual(part.x, 0), 3), 'float32') as tf.Tensor3D);
+        const f = () => tf.div(tf.sum(tf.mul(entropyMap(forwardNetwork(current(), model.arch, part.x).logits), partBrain)), Math.max(brainPixels, 1)) as tf.Scalar;
+        if (step) {
+          const { value, grads } = tf.variableGrads(f, vars);
+          loss += (await value.data())[0];
+          value.dispose();
+          accumulate(total, vars.map((v) => grads[v.name]));
+        } else {
+          const value = tf.tidy(f);
+          loss += (await value.data())[0];
+          value.dispose();
+        }
+        partBrain.dispose();
+      }
+      if (step) applyGradients(total);
+      return loss;
+    }
+    const sums = pooledMoments(current(), model.arch, parts);
+    try {
+      if (!step) {
+        const l = lossFromPooled(sums, model, model.arch);
+        const loss = (await l.data())[0];
+        l.dispose();
+        return loss;
+      }
+      const { value, grads: dSums } = tf.valueAndGrads((...s: tf.Tensor[]) => lossFromPooled(s, model, model.arch))(sums);
+      const loss = (await value.data())[0];
+      value.dispose();
+      const total: tf.Tensor[] = [];
+      try {
+        for (const part of parts) {
+          const { value: v, grads } = tf.variableGrads(() => {
+            const { bnMoments } = forwardNetwork(current(), model.arch, part.x, { collectBnMoments: true });
+            const terms = model.arch.bnLayers.flatMap((l, i) => {
+              const [m, sq] = weightedMoments(bnMoments![l], part.weight);
+              return [tf.sum(tf.mul(dSums[2 * i], m)), tf.sum(tf.mul(dSums[2 * i + 1], sq))];
+            });
+            return tf.addN(terms) as tf.Scalar;
+          }, vars);
+          v.dispose();
+          accumulate(total, vars.map((vr) => grads[vr.name]));
+        }
+      } finally {
+        dSums.forEach((t) => t.dispose());
+      }
+      applyGradients(total);
+      return loss;
+    } finally {
+      sums.forEach((t) => t.dispose());
+    }
+  };
+  /** Adds each part's gradients into `total` in place (disposing what it replaces). */
+  const accumulate = (total: tf.Tensor[], grads: tf.Tensor[]) => {
+    grads.forEach((g, i) => {
+      if (total[i] === undefined) total[i] = g;
+      else {
+        const sum = tf.add(total[i], g);
+        total[i].dispose();
+        g.dispose();
+        total[i] = sum;
+      }
+    });
+  };
+  const applyGradients = (total: tf.Tensor[]) => {
+    optimizer.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: total[i] })));
+    total.forEach((t) => t.dispose());
+  };
 
   const lossCurve: number[] = [];
   const budgetParams: { iterations: number; chosenIteration: number; params: tf.Tensor[] }[] = [];
@@ -159,11 +324,8 @@ async function optimise(
     for (let it = 0; it <= settings.iterations; it++) {
       callbacks.checkCancelled?.();
       const snapshot = vars.map((v) => tf.clone(v)); // shares data until the step reassigns v
-      let cost: tf.Scalar | null;
-      if (it < settings.iterations) cost = optimizer.minimize(objective, true, vars);
-      else cost = tf.tidy(objective); // the last iterate is evaluated, not stepped
-      const loss = (await cost!.data())[0];
-      cost!.dispose();
+      // the last iterate is evaluated, not stepped
+      const loss = await evaluate(it < settings.iterations);
       consider(it, loss, snapshot);
     }
     const chosen = best!;
@@ -189,9 +351,13 @@ async function optimise(
 
 /** TENT's objective: mean Shannon entropy of the softmax over brain pixels. */
 function predictionEntropy(logits: tf.Tensor4D, brain: tf.Tensor3D): tf.Scalar {
+  return tf.div(tf.sum(tf.mul(entropyMap(logits), brain)), tf.maximum(tf.sum(brain), 1)) as tf.Scalar;
+}
+
+/** Per-pixel Shannon entropy of the softmax, [N, H, W]. */
+function entropyMap(logits: tf.Tensor4D): tf.Tensor3D {
   const logp = tf.logSoftmax(logits, 3);
-  const h = tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 3));
-  return tf.div(tf.sum(tf.mul(h, brain)), tf.maximum(tf.sum(brain), 1)) as tf.Scalar;
+  return tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 3)) as tf.Tensor3D;
 }
 
 export function disposeAdaptation(a: Adaptation): void {

@@ -10,6 +10,7 @@ import { preprocess, type PreprocessedCase } from '../preprocess/index.ts';
 import { makeSyntheticCase } from '../synthetic/index.ts';
 import {
   adaptCase,
+  adaptBatchFor,
   adaptableParameterNames,
   disposeAdaptation,
   klAlignmentLoss,
@@ -165,6 +166,32 @@ describe('adaptCase', () => {
     expect(tf.memory().numTensors).toBe(n0);
   });
 
+  for (const mode of ['bn', 'normalizer', 'tent'] as const) {
+    it(`${mode}: adapting in parts of the statistics slices gives the same losses and parameters, and frees everything`, async () => {
+      const n0 = tf.memory().numTensors;
+      const whole = await adaptCase(model, shifted, settings(mode, { iterations: 3 }));
+      const parts = await adaptCase(model, shifted, settings(mode, { iterations: 3 }), { adaptBatchSize: 3 }); // 4 slices → 3 + 1
+      expect(parts.lossCurve).toHaveLength(4);
+      parts.lossCurve.forEach((l, i) => expect(l).toBeCloseTo(whole.lossCurve[i], 4));
+      expect(parts.chosenIteration).toBe(whole.chosenIteration);
+      for (const name of adaptableParameterNames(model.arch, mode)) {
+        const a = parts.weights[name].dataSync();
+        const b = whole.weights[name].dataSync();
+        for (let i = 0; i < a.length; i++) expect(a[i], name).toBeCloseTo(b[i], 4);
+      }
+      expect(Math.min(...parts.lossCurve)).toBeLessThan(parts.lossCurve[0]);
+      disposeAdaptation(whole);
+      disposeAdaptation(parts);
+      expect(tf.memory().numTensors).toBe(n0);
+    });
+  }
+
+  it('the shift score does not depend on the adaptation batch', async () => {
+    const a = await adaptCase(model, shifted, settings('none'));
+    const b = await adaptCase(model, shifted, settings('none'), { adaptBatchSize: 1 });
+    expect(b.shiftScore).toBeCloseTo(a.shiftScore, 4);
+  });
+
   it('tent and adabn run; adabn aligns statistics without gradients', async () => {
     const t = await adaptCase(model, shifted, settings('tent', { iterations: 3 }));
     expect(t.lossCurve).toHaveLength(4);
@@ -183,5 +210,16 @@ describe('adaptCase', () => {
     const cancel = () => { if (++calls === 2) throw new Error('cancelled'); };
     await expect(adaptCase(model, shifted, settings('bn'), { checkCancelled: cancel })).rejects.toThrow('cancelled');
     expect(tf.memory().numTensors).toBe(n0);
+  });
+});
+
+describe('adaptBatchFor', () => {
+  it('fits one pass into the budget, never below one slice or above K', () => {
+    // bn: 12.6 kB/pixel × 192×144 ≈ 348 MB per slice
+    expect(adaptBatchFor('bn', 192, 144, 8, 768 * 2 ** 20)).toBe(2);
+    expect(adaptBatchFor('normalizer', 192, 144, 8, 1024 * 2 ** 20)).toBe(2);
+    expect(adaptBatchFor('bn', 64, 64, 8, 768 * 2 ** 20)).toBe(8);
+    expect(adaptBatchFor('bn', 192, 144, 8, 1)).toBe(1);
+    expect(adaptBatchFor('adabn', 192, 144, 8, 1)).toBe(8);
   });
 });
