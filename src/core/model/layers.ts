@@ -9,13 +9,16 @@ export function convBnLayerNames(): string[] {
 }
 
 /**
- * 3×3 convolution with PyTorch's symmetric padding of 1 (then 'valid'): tfjs's 'same'
- * pads stride-2 convolutions asymmetrically, which would shift every feature map.
+ * 3×3 convolution with PyTorch's symmetric padding of 1. At stride 1 that is tfjs's 'same'
+ * (no padded copy of the input); at stride 2 tfjs's 'same' pads asymmetrically, which would
+ * shift every feature map, so the input is padded explicitly and convolved 'valid'.
  * `strides` is always passed explicitly: fused conv2d's gradient needs it.
  */
 export function conv3x3(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: 1 | 2, bias?: tf.Tensor1D): tf.Tensor4D {
-  const padded = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]);
-  const y = tf.conv2d(padded, kernel, [stride, stride], 'valid');
+  const y =
+    stride === 1
+      ? tf.conv2d(x, kernel, [1, 1], 'same')
+      : tf.conv2d(tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]), kernel, [stride, stride], 'valid');
   return bias ? tf.add(y, bias) : y;
 }
 

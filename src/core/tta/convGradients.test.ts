@@ -31,4 +31,17 @@ describe('conv input gradient as a forward convolution', () => {
     expect(maxDiff(before[0], after[0])).toBeLessThan(1e-4);
     expect(maxDiff(before[1], after[1])).toBeLessThan(1e-3);
   });
+
+  for (const [kh, kw] of [[3, 3], [5, 3]]) {
+    it(`registered, a stride-1 'same' convolution's input gradient equals Conv2DBackpropInput (kernel ${kh}×${kw})`, () => {
+      registerConvGradients();
+      const x = tf.randomNormal([2, 9, 7, 3], 0, 1, 'float32', 6) as tf.Tensor4D;
+      const f = tf.randomNormal([kh, kw, 3, 4], 0, 1, 'float32', 7) as tf.Tensor4D;
+      const dy = tf.randomNormal([2, 9, 7, 4], 0, 1, 'float32', 8);
+      // d/dx Σ conv(x)·dy = Conv2DBackpropInput(dy)
+      const got = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, f, 1, 'same'), dy)))(x);
+      const ref = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: f }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', inputShape: x.shape } as never) as tf.Tensor;
+      expect(maxDiff(got, ref)).toBeLessThan(1e-4);
+    });
+  }
 });

@@ -33,8 +33,9 @@ export function convInputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, inputSha
 }
 
 /**
- * Replaces tfjs's Conv2D gradient with one whose input part uses `convInputGradient` for
- * 'valid' NHWC convolutions (all of Attune's: padding is explicit); anything else keeps the
+ * Replaces tfjs's Conv2D gradient with one whose input part is a forward convolution for
+ * 'valid' NHWC convolutions (`convInputGradient`) and stride-1 'same' ones (Attune's two
+ * kinds: stride-2 convolutions are padded explicitly); anything else keeps the
  * original kernels. Each input's gradient stays lazy, so BN adaptation never computes
  * filter gradients. Call once after gradients are registered (worker and Node setup).
  */
@@ -49,11 +50,16 @@ export function registerConvGradients(): void {
       if (pair(dilations).some((d) => d !== 1)) throw new Error('conv2d gradient: dilations > 1 are not supported');
       const s = pair(strides);
       const fast = pad === 'valid' && dataFormat === 'NHWC';
+      // 'same' at stride 1 with an odd kernel pads (k−1)/2 on every side: its input gradient
+      // is the 'same' convolution of dy with the rotated, channel-swapped kernel.
+      const sameOdd = pad === 'same' && dataFormat === 'NHWC' && s[0] === 1 && s[1] === 1 && filter.shape[0] % 2 === 1 && filter.shape[1] % 2 === 1;
       return {
         x: () =>
           fast
             ? convInputGradient(dy, filter, x.shape, s)
-            : tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { strides, pad, dataFormat, dimRoundingMode, inputShape: x.shape } as never) as tf.Tensor,
+            : sameOdd
+              ? tf.conv2d(dy, tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D, 1, 'same')
+              : tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { strides, pad, dataFormat, dimRoundingMode, inputShape: x.shape } as never) as tf.Tensor,
         filter: () =>
           tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides, pad, dataFormat, dimRoundingMode, filterShape: filter.shape } as never) as tf.Tensor,
       };

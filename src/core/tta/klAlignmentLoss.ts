@@ -16,18 +16,15 @@ export function klAlignmentLoss(
   arch: Pick<Architecture, 'bnLayers' | 'klEpsilon'>,
 ): tf.Scalar {
   return tf.tidy(() => {
-    const terms = arch.bnLayers.map((bn) => {
-      const m = moments[bn];
-      if (!m) throw new Error(`klAlignmentLoss: no moments for ${bn}`);
-      const v = tf.add(m.variance, arch.klEpsilon);
-      const r = tf.add(weights[`${bn}/moving_variance`], arch.klEpsilon);
-      const d = tf.sub(m.mean, weights[`${bn}/moving_mean`]);
-      const kl = tf.sub(
-        tf.add(tf.mul(0.5, tf.log(tf.div(r, v))), tf.div(tf.add(v, tf.square(d)), tf.mul(2, r))),
-        0.5,
-      );
-      return tf.sum(kl);
-    });
-    return tf.div(tf.addN(terms), terms.length) as tf.Scalar;
+    // One vector over every layer's channels: a dozen kernels and their gradients instead of
+    // a dozen per layer (on WebGPU each kernel is a dispatch; adaptation is dispatch-bound).
+    const missing = arch.bnLayers.find((bn) => !moments[bn]);
+    if (missing) throw new Error(`klAlignmentLoss: no moments for ${missing}`);
+    const all = (f: (bn: string) => tf.Tensor) => tf.concat(arch.bnLayers.map(f), 0);
+    const v = tf.add(all((bn) => moments[bn].variance), arch.klEpsilon);
+    const r = tf.add(all((bn) => weights[`${bn}/moving_variance`]), arch.klEpsilon);
+    const d = tf.sub(all((bn) => moments[bn].mean), all((bn) => weights[`${bn}/moving_mean`]));
+    const kl = tf.sub(tf.add(tf.mul(0.5, tf.log(tf.div(r, v))), tf.div(tf.add(v, tf.square(d)), tf.mul(2, r))), 0.5);
+    return tf.div(tf.sum(kl), arch.bnLayers.length) as tf.Scalar;
   });
 }
