@@ -4,7 +4,8 @@
  * bench/device/build.sh bundles it into one file, so that machine needs only node and
  * dawn.node:
  *   node gpuNode.mjs --dawn <webgpu/index.js> [--case public/demo] [--model models/attune-brats-inst18]
- *                    [--iterations 20] [--out result.json] [--dawn-flags backend=null]
+ *                    [--iterations 20] [--out result.json] [--dawn-flags backend=null] [--batches 8,32]
+ *                    [--modes bn,normalizer] [--adapt-batches budget,8] [--tf-flags KEY=VALUE,…]
  * Prints and writes P1 (adaptation + final inference over one baseline inference), per-slice
  * forward times, the adapter's limits and peak GPU memory (tfjs's buffer accounting).
  */
@@ -41,6 +42,11 @@ async function main() {
 
   await import('@tensorflow/tfjs-backend-webgpu'); // registers 'webgpu' now that navigator.gpu exists
   registerConvGradients();
+  // --tf-flags KEY=VALUE,…: tfjs environment flags (e.g. WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE=64)
+  for (const kv of flag('tf-flags', '').split(',').filter(Boolean)) {
+    const [k, v] = kv.split('=');
+    tf.env().set(k, v === 'true' ? true : v === 'false' ? false : Number(v));
+  }
   if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs could not start on the WebGPU adapter');
   await tf.ready();
   patchWebGpuKernels();
@@ -53,7 +59,6 @@ async function main() {
   const iterations = Number(flag('iterations', '20'));
   log(`case ${d}×${h}×${w} (cropped), iterations ${iterations}`);
 
-  const gpuBytes = () => (tf.memory() as { numBytesInGPUAllocated?: number }).numBytesInGPUAllocated ?? 0;
   const seconds = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
     const t = performance.now();
     const r = await f();
@@ -86,17 +91,25 @@ async function main() {
   log(`per-slice forward (batch 1, statistics slices): ${forwardMsPerSlice.toFixed(2)} ms`);
 
   const runs: Record<string, unknown>[] = [];
-  for (const mode of ['bn', 'normalizer'] as const) {
-    for (const adaptBatchSize of [adaptBatchFor(mode, h, w, 8), 8]) {
-      const settings = { ...DEFAULT_SETTINGS[mode], iterations };
-      let peak = gpuBytes();
-      const before = peak;
-      await adaptAndSegment(model, pre, { ...settings, iterations: 1 }, { batchSize, adaptBatchSize }); // warm-up: gradient shaders
-      const [r, total] = await seconds(() => adaptAndSegment(model, pre, settings, { batchSize, adaptBatchSize, onIteration: () => (peak = Math.max(peak, gpuBytes())) }));
-      const run = { mode, adaptBatchSize, adaptSeconds: r.report.seconds, segmentSeconds: r.segmentSeconds, p1: total / baseline, peakGpuMiB: peak / 2 ** 20, gpuMiBBefore: before / 2 ** 20, chosenIteration: r.report.chosenIteration, loss0: r.report.lossCurve[0], lossBest: r.report.lossCurve[r.report.chosenIteration] };
-      runs.push(run);
-      log(`${mode} (adaptation batch ${adaptBatchSize}): ${iterations} it ${r.report.seconds.toFixed(2)} s + final ${r.segmentSeconds.toFixed(2)} s = P1 ${run.p1.toFixed(2)}×; tfjs GPU buffers ≤ ${run.peakGpuMiB.toFixed(0)} MiB; loss ${run.loss0.toFixed(3)} → ${run.lossBest.toFixed(3)}`);
-    }
+  // Budget-sized adaptation batches first: tfjs's GPU buffer pool only grows, so its size after
+  // those two runs is their peak; then all 8 statistics slices at once.
+  const modes = flag('modes', 'bn,normalizer').split(',') as ('bn' | 'normalizer')[];
+  const plan = flag('adapt-batches', 'budget,8').split(',').flatMap((b) => modes.map((mode) => ({ mode, adaptBatchSize: b === 'budget' ? adaptBatchFor(mode, h, w, 8) : Number(b) })));
+  for (const { mode, adaptBatchSize } of plan) {
+    const settings = { ...DEFAULT_SETTINGS[mode], iterations };
+    // 2 iterations under tf.profile: kernels per iteration and the tensors' peak bytes
+    const prof = await tf.profile(() => adaptAndSegment(model, pre, { ...settings, iterations: 2 }, { batchSize, adaptBatchSize }).then(() => undefined));
+    const [r, total] = await seconds(() => adaptAndSegment(model, pre, settings, { batchSize, adaptBatchSize }));
+    const mem = tf.memory() as { numBytesAllocatedInGPU?: number };
+    const run = {
+      mode, adaptBatchSize, adaptSeconds: r.report.seconds, segmentSeconds: r.segmentSeconds, p1: total / baseline,
+      secondsPerIteration: r.report.seconds / (iterations + 1),
+      kernelsIn2Iterations: prof.kernels.length, tensorPeakMiB: prof.peakBytes / 2 ** 20,
+      gpuPoolMiB: (mem.numBytesAllocatedInGPU ?? 0) / 2 ** 20,
+      chosenIteration: r.report.chosenIteration, loss0: r.report.lossCurve[0], lossBest: r.report.lossCurve[r.report.chosenIteration],
+    };
+    runs.push(run);
+    log(`${mode} (adaptation batch ${adaptBatchSize}): ${iterations} it ${r.report.seconds.toFixed(2)} s + final ${r.segmentSeconds.toFixed(2)} s = P1 ${run.p1.toFixed(2)}×; ${prof.kernels.length} kernels for 2 iterations + inference; tensors peak ${run.tensorPeakMiB.toFixed(0)} MiB, GPU pool ${run.gpuPoolMiB.toFixed(0)} MiB; loss ${run.loss0.toFixed(3)} → ${run.lossBest.toFixed(3)}`);
   }
   const result = { date: new Date().toISOString(), adapter: info, limits, case: pre.shape, iterations, inference, baselineSeconds: baseline, batchSize, forwardMsPerSlice, runs, memory: tf.memory() };
   const out = flag('out', '');
