@@ -50,3 +50,46 @@ export function batchNormInference(
   const shift = tf.sub(p.beta, tf.mul(p.mean, scale));
   return tf.add(tf.mul(x, scale), shift);
 }
+
+/** An inference-mode BN folded into what precedes it: y = z·scale + shift, per channel. */
+export interface FoldedBn {
+  scale: tf.Tensor1D;
+  shift: tf.Tensor1D;
+}
+
+export function foldBatchNorm(p: { gamma: tf.Tensor1D; beta: tf.Tensor1D; mean: tf.Tensor1D; variance: tf.Tensor1D }, epsilon: number): FoldedBn {
+  const scale = tf.mul(p.gamma, tf.rsqrt(tf.add(p.variance, epsilon))) as tf.Tensor1D;
+  return { scale, shift: tf.sub(p.beta, tf.mul(p.mean, scale)) as tf.Tensor1D };
+}
+
+/**
+ * conv3x3 → BN → LeakyReLU as one fused convolution (BN folded into the kernel and a bias):
+ * the same numbers as the three steps, one kernel instead of four passes over the feature
+ * map. Inference only: it has no BN input to measure.
+ */
+export function conv3x3BnLeaky(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: 1 | 2, bn: FoldedBn, slope: number): tf.Tensor4D {
+  return tf.fused.conv2d({
+    x: stride === 1 ? x : tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]),
+    filter: tf.mul(kernel, bn.scale) as tf.Tensor4D,
+    strides: [stride, stride],
+    pad: stride === 1 ? 'same' : 'valid',
+    bias: bn.shift,
+    activation: 'leakyrelu',
+    leakyreluAlpha: slope,
+  });
+}
+
+/** tconv2x2 → BN → LeakyReLU with BN folded into the matrix product (see tconv2x2). */
+export function tconv2x2BnLeaky(x: tf.Tensor4D, kernel: tf.Tensor4D, bn: FoldedBn, slope: number): tf.Tensor4D {
+  const [n, h, w, cin] = x.shape;
+  const cout = kernel.shape[2];
+  const k = tf.reshape(tf.transpose(kernel, [3, 0, 1, 2]), [cin, 4 * cout]); // columns (a, b, out)
+  const y = tf.fused.matMul({
+    a: tf.reshape(x, [n * h * w, cin]),
+    b: tf.mul(k, tf.tile(bn.scale, [4])),
+    bias: tf.tile(bn.shift, [4]),
+    activation: 'leakyrelu',
+    leakyreluAlpha: slope,
+  });
+  return tf.reshape(tf.transpose(tf.reshape(y, [n, h, w, 2, 2, cout]), [0, 1, 3, 2, 4, 5]), [n, 2 * h, 2 * w, cout]);
+}

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Architecture } from './contract.ts';
-import { batchNormInference, conv3x3, tconv2x2 } from './layers.ts';
+import { batchNormInference, conv3x3, conv3x3BnLeaky, foldBatchNorm, tconv2x2, tconv2x2BnLeaky } from './layers.ts';
 
 /** Every tensor of the model by its contract name (e.g. `down2_conv1_bn/gamma`). */
 export type ModelWeights = Record<string, tf.Tensor>;
@@ -24,6 +24,12 @@ export interface ForwardOptions {
    * training mode, still without touching running statistics (how AdaBN measures a scan).
    */
   bnStatistics?: 'running' | 'input';
+  /**
+   * Inference: fold each BN (running or override statistics) into its convolution and fuse
+   * the bias and activation, one kernel per layer. Same logits up to float rounding; not
+   * with collectBnMoments or bnStatistics 'input' (they need the BN inputs).
+   */
+  fused?: boolean;
 }
 
 export interface ForwardResult {
@@ -52,9 +58,27 @@ export function forwardNetwork(
   };
   const slope = arch.leakySlope;
   const moments: Record<string, BnMoments> = {};
+  const fused = options.fused === true;
+  if (fused && (options.collectBnMoments || options.bnStatistics === 'input')) {
+    throw new Error('forwardNetwork: fused inference cannot measure BN inputs (collectBnMoments / bnStatistics "input")');
+  }
 
   const convBn = (name: string, input: tf.Tensor4D, kind: 'conv' | 'down' | 'tconv'): tf.Tensor4D => {
     const kernel = w(`${name}/kernel`) as tf.Tensor4D;
+    if (fused) {
+      const bn = `${name}_bn`;
+      const stats = options.bnStatisticsOverride?.[bn];
+      const folded = foldBatchNorm(
+        {
+          gamma: w(`${bn}/gamma`) as tf.Tensor1D,
+          beta: w(`${bn}/beta`) as tf.Tensor1D,
+          mean: stats?.mean ?? (w(`${bn}/moving_mean`) as tf.Tensor1D),
+          variance: stats?.variance ?? (w(`${bn}/moving_variance`) as tf.Tensor1D),
+        },
+        arch.bnEpsilon,
+      );
+      return kind === 'tconv' ? tconv2x2BnLeaky(input, kernel, folded, slope) : conv3x3BnLeaky(input, kernel, kind === 'down' ? 2 : 1, folded, slope);
+    }
     const z = kind === 'tconv' ? tconv2x2(input, kernel) : conv3x3(input, kernel, kind === 'down' ? 2 : 1);
     const bn = `${name}_bn`;
     let own: BnMoments | undefined;
@@ -82,8 +106,14 @@ export function forwardNetwork(
   const normalized = tf.concat(
     arch.modalities.map((m, c) => {
       const xm = tf.slice(x, [0, 0, 0, c], [-1, -1, -1, 1]);
-      const conv = (input: tf.Tensor4D, i: number) =>
-        conv3x3(input, w(`norm_${m}_conv${i}/kernel`) as tf.Tensor4D, 1, w(`norm_${m}_conv${i}/bias`) as tf.Tensor1D);
+      const kernel = (i: number) => w(`norm_${m}_conv${i}/kernel`) as tf.Tensor4D;
+      const bias = (i: number) => w(`norm_${m}_conv${i}/bias`) as tf.Tensor1D;
+      if (fused) {
+        const c = (input: tf.Tensor4D, i: number, act: 'leakyrelu' | 'linear') =>
+          tf.fused.conv2d({ x: input, filter: kernel(i), strides: [1, 1], pad: 'same', bias: bias(i), activation: act, leakyreluAlpha: slope });
+        return tf.add(xm, c(c(c(xm, 1, 'leakyrelu'), 2, 'leakyrelu'), 3, 'linear'));
+      }
+      const conv = (input: tf.Tensor4D, i: number) => conv3x3(input, kernel(i), 1, bias(i));
       const h = tf.leakyRelu(conv(tf.leakyRelu(conv(xm, 1), slope), 2), slope);
       return tf.add(xm, conv(h, 3)); // residual: the normalizer starts as the identity
     }),
@@ -100,6 +130,8 @@ export function forwardNetwork(
     h = convBn(`up${l}_conv2`, convBn(`up${l}_conv1`, tf.concat([up, skip], 3), 'conv'), 'conv');
   }
   const head = w('head/kernel') as tf.Tensor4D;
-  const logits = tf.add(tf.conv2d(h, head, [1, 1], 'valid'), w('head/bias')) as tf.Tensor4D;
+  const logits = fused
+    ? tf.fused.conv2d({ x: h, filter: head, strides: [1, 1], pad: 'valid', bias: w('head/bias') as tf.Tensor1D })
+    : (tf.add(tf.conv2d(h, head, [1, 1], 'valid'), w('head/bias')) as tf.Tensor4D);
   return options.collectBnMoments || options.bnStatistics === 'input' ? { logits, bnMoments: moments } : { logits };
 }

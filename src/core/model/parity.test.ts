@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModelDir } from '../../node/loadModelDir.ts';
+import { useNodeBackend } from '../../node/useNodeBackend.ts';
 import { forwardNetwork, type AttuneModel } from './index.ts';
 import parity from './fixtures/parity.json';
 
@@ -46,4 +47,26 @@ describe('PyTorch ↔ tfjs parity of the shipped model', () => {
     }
     tf.dispose([x, logits, ...Object.values(bnMoments!).flatMap((m) => [m.mean, m.variance])]);
   });
+
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`the fused inference path (BN folded into the convolutions) gives the same logits, ${backend}`, async () => {
+      if (backend === 'wasm') await useNodeBackend('wasm');
+      else await tf.setBackend('cpu');
+      const m = await loadModelDir(MODEL_DIR); // tensors belong to the backend they were made on
+      const x = tf.tensor4d(parity.inputNHWC, parity.shape as [number, number, number, number]);
+      const fused = forwardNetwork(m.weights, m.arch, x, { fused: true }).logits.dataSync();
+      let maxDiff = 0;
+      for (let i = 0; i < fused.length; i++) maxDiff = Math.max(maxDiff, Math.abs(fused[i] - parity.logitsNHWC[i]));
+      expect(maxDiff).toBeLessThanOrEqual(1e-3);
+      // AdaBN's override statistics are folded the same way as the running ones
+      const override = forwardNetwork(m.weights, m.arch, x, { bnStatistics: 'input' }).bnMoments!;
+      const a = forwardNetwork(m.weights, m.arch, x, { bnStatisticsOverride: override }).logits.dataSync();
+      const b = forwardNetwork(m.weights, m.arch, x, { bnStatisticsOverride: override, fused: true }).logits.dataSync();
+      let d2 = 0;
+      for (let i = 0; i < a.length; i++) d2 = Math.max(d2, Math.abs(a[i] - b[i]));
+      expect(d2).toBeLessThanOrEqual(1e-3);
+      expect(() => forwardNetwork(m.weights, m.arch, x, { fused: true, collectBnMoments: true })).toThrow(/cannot measure BN inputs/);
+      await tf.setBackend('cpu');
+    });
+  }
 });

@@ -40,7 +40,7 @@ export async function segmentCase(
     const n = Math.min(batch, d - s);
     const classes = tf.tidy(() => {
       const x = tf.tensor4d(pre.input.subarray(s * h * w * c, (s + n) * h * w * c), [n, h, w, c]);
-      const { logits } = forwardNetwork(weights, arch, x, { bnStatisticsOverride: options.bnStatisticsOverride });
+      const { logits } = forwardNetwork(weights, arch, x, { bnStatisticsOverride: options.bnStatisticsOverride, fused: true });
       return tf.argMax(logits, 3);
     });
     const values = (await classes.data()) as Int32Array;
