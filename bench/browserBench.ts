@@ -45,13 +45,13 @@ async function main() {
   await segmentCase(model.weights, model.arch, pre, { batchSize }); // warm-up: shader compilation / wasm init
   const [, baseline] = await time(() => segmentCase(model.weights, model.arch, pre, { batchSize }));
   log(`baseline inference ${baseline.toFixed(2)} s`);
-  // per-slice forward, batch 1, the same slices P2 uses in PyTorch (the statistics slices)
+  // per-slice forward on the inference path (fused), batch 1, the same slices P2 uses in PyTorch (the statistics slices)
   const stats = statsSliceBatch(pre, 8);
   const per = h * w * 4;
   const perSlice: number[] = [];
   for (let s = 0; s < 8; s++) {
     const t = performance.now();
-    const y = tf.tidy(() => forwardNetwork(model.weights, model.arch, tf.tensor4d(stats.data.subarray(s * per, (s + 1) * per), [1, h, w, 4])).logits);
+    const y = tf.tidy(() => forwardNetwork(model.weights, model.arch, tf.tensor4d(stats.data.subarray(s * per, (s + 1) * per), [1, h, w, 4]), { fused: true }).logits);
     await y.data();
     y.dispose();
     perSlice.push(performance.now() - t);

@@ -77,18 +77,22 @@ async function main() {
 
   const stats = statsSliceBatch(pre, 8);
   const per = h * w * 4;
-  const perSlice: number[] = [];
-  for (let rep = 0; rep < 3; rep++) {
-    for (let s = 0; s < 8; s++) {
-      const t = performance.now();
-      const y = tf.tidy(() => forwardNetwork(model.weights, model.arch, tf.tensor4d(stats.data.subarray(s * per, (s + 1) * per), [1, h, w, 4])).logits);
-      await y.data();
-      y.dispose();
-      if (rep > 0) perSlice.push(performance.now() - t);
+  const perSliceMs = async (fused: boolean) => {
+    const times: number[] = [];
+    for (let rep = 0; rep < 3; rep++) {
+      for (let s = 0; s < 8; s++) {
+        const t = performance.now();
+        const y = tf.tidy(() => forwardNetwork(model.weights, model.arch, tf.tensor4d(stats.data.subarray(s * per, (s + 1) * per), [1, h, w, 4]), { fused }).logits);
+        await y.data();
+        y.dispose();
+        if (rep > 0) times.push(performance.now() - t);
+      }
     }
-  }
-  const forwardMsPerSlice = perSlice.reduce((a, b) => a + b, 0) / perSlice.length;
-  log(`per-slice forward (batch 1, statistics slices): ${forwardMsPerSlice.toFixed(2)} ms`);
+    return times.reduce((a, b) => a + b, 0) / times.length;
+  };
+  const forwardMsPerSlice = await perSliceMs(true); // the inference path
+  const forwardMsPerSliceUnfused = await perSliceMs(false);
+  log(`per-slice forward (batch 1, statistics slices): ${forwardMsPerSlice.toFixed(2)} ms fused inference path, ${forwardMsPerSliceUnfused.toFixed(2)} ms unfused`);
 
   const runs: Record<string, unknown>[] = [];
   // Budget-sized adaptation batches first: tfjs's GPU buffer pool only grows, so its size after
@@ -111,7 +115,7 @@ async function main() {
     runs.push(run);
     log(`${mode} (adaptation batch ${adaptBatchSize}): ${iterations} it ${r.report.seconds.toFixed(2)} s + final ${r.segmentSeconds.toFixed(2)} s = P1 ${run.p1.toFixed(2)}×; ${prof.kernels.length} kernels for 2 iterations + inference; tensors peak ${run.tensorPeakMiB.toFixed(0)} MiB, GPU pool ${run.gpuPoolMiB.toFixed(0)} MiB; loss ${run.loss0.toFixed(3)} → ${run.lossBest.toFixed(3)}`);
   }
-  const result = { date: new Date().toISOString(), adapter: info, limits, case: pre.shape, iterations, inference, baselineSeconds: baseline, batchSize, forwardMsPerSlice, runs, memory: tf.memory() };
+  const result = { date: new Date().toISOString(), adapter: info, limits, case: pre.shape, iterations, inference, baselineSeconds: baseline, batchSize, forwardMsPerSlice, forwardMsPerSliceUnfused, runs, memory: tf.memory() };
   const out = flag('out', '');
   if (out) await writeFile(out, JSON.stringify(result, null, 1));
 }
