@@ -4,7 +4,7 @@ import { makeSyntheticCase, type SyntheticCase } from '../synthetic/index.ts';
 import { niftiOf } from '../testing/niftiFixtures.ts';
 import { loadCase } from './loadCase.ts';
 import { checkFileSize } from '../memory/index.ts';
-import { nonZeroBorderFraction } from '../validation/index.ts';
+import { droppedDuringRun, nonZeroBorderFraction } from '../validation/index.ts';
 import type { CaseFile, InputFile, RefusedFile } from './types.ts';
 import { validateCase } from './validateCase.ts';
 
@@ -193,6 +193,13 @@ describe('loadCase / validateCase', () => {
     expect(issue.message).toContain('check that this is one 3D scan (not a whole series)');
     expect(only(check.issues, 'missing-modality').message).toContain('T2 (c_t2.nii could not be read)');
     expect(files.find((f) => f.name === 'c_t2.nii')).toMatchObject({ sizeBytes: 3 * 1024 ** 3, role: 't2', volume: null });
+  });
+
+  it('says what happened to files dropped while a run is in progress', () => {
+    const issue = droppedDuringRun(['a_t1.nii.gz', 'a_t2.nii.gz']);
+    expect(issue.code).toBe('run-in-progress');
+    expect(issue.message).toBe('2 files (a_t1.nii.gz, a_t2.nii.gz) were not loaded: a run is in progress on the current case. Wait for it to finish or press Cancel, then drop the files again.');
+    expect(droppedDuringRun(['x.nii']).message).toMatch(/^x\.nii was not loaded/);
   });
 
   it('does not modify any dropped bytes', async () => {
