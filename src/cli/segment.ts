@@ -1,11 +1,11 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { loadCase, type InputFile } from '../core/case/index.ts';
+import { stat, writeFile } from 'node:fs/promises';
+import { loadCase } from '../core/case/index.ts';
+import { limitsFor, planRun } from '../core/memory/index.ts';
 import type { AttuneModel } from '../core/model/index.ts';
 import { preprocess } from '../core/preprocess/index.ts';
 import { adaptAndSegment, parseMode } from '../core/tta/index.ts';
 import { writeNifti } from '../core/volume/index.ts';
-import { readCaseFolder } from '../node/readCaseFolder.ts';
+import { readCaseFolder, readInputFile } from '../node/readCaseFolder.ts';
 import { describeIssues } from './describeIssues.ts';
 import { settingsFromFlags } from './settings.ts';
 
@@ -19,14 +19,21 @@ export async function segment(inputs: string[], flags: Record<string, string>, m
   let loaded;
   if (inputs.length === 1 && (await stat(inputs[0])).isDirectory()) loaded = await readCaseFolder(inputs[0]);
   else {
-    const files: InputFile[] = await Promise.all(inputs.map(async (p) => ({ name: basename(p), bytes: new Uint8Array(await readFile(p)) })));
-    loaded = await loadCase(files);
+    loaded = await loadCase(await Promise.all(inputs.map(readInputFile)));
   }
   const mri = loaded.check.mriCase;
   if (!mri) throw new Error(describeIssues(loaded.check.issues));
   const pre = preprocess(mri.modalities);
-  const { segmentation, report } = await adaptAndSegment(model, pre, settingsFromFlags(mode, flags), {
+  // The same memory plan as the app's worker: Node's wasm heap has the same 4 GiB ceiling.
+  const weightBytes = Object.values(model.weights).reduce((n, t) => n + 4 * t.size, 0);
+  const plan = planRun(model.arch, { height: pre.shape[1], width: pre.shape[2] }, weightBytes, {
     batchSize: flags.batch ? Number(flags.batch) : 8,
+    settings: [settingsFromFlags(mode, flags)],
+  }, limitsFor(flags.backend === 'cpu' ? 'cpu' : 'wasm'));
+  if (plan.refusal) throw new Error(plan.refusal);
+  plan.notices.forEach(log);
+  const { segmentation, report } = await adaptAndSegment(model, pre, plan.settings[0], {
+    batchSize: plan.batchSize,
     onIteration: (i, l) => log(`iteration ${i}: loss ${l.toFixed(5)}`),
   });
   const bytes = writeNifti(mri.modalities.t1, segmentation.labels, { description: `Attune ${mode} mask`, gzip: /\.gz$/i.test(flags.out) });
