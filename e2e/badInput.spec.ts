@@ -130,3 +130,25 @@ test('files dropped while a run is in progress are refused; the run goes on, the
   await expect(page.getByTestId('file-row').first()).toContainText('Other_t1');
   await expect(page.getByTestId('issue-error')).toHaveCount(0);
 });
+
+test('a run that cannot fit the memory is refused before it starts, saying how much it needs; the app stays usable', async ({ page }) => {
+  test.setTimeout(240_000);
+  await serveTinyModel(page);
+  await page.goto(`/?model=${TINY_MODEL_URL}&backend=wasm`);
+  await expectBackend(page, 'wasm');
+  // A valid but enormous field of view: ~900×900 voxel slices after cropping.
+  const wide = makeSyntheticCase({ seed: 2, dims: [1024, 1024, 3], caseId: 'Wide' });
+  await dropFiles(page, MODALITIES.map((m) => wide.files[m]));
+  await expect(page.getByTestId('case-ready')).toBeVisible({ timeout: 120_000 });
+  await chooseMode(page, 'bn', { iterations: 2, statsSlices: 8 });
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('run-error')).toContainText(
+    /Not enough memory for this scan: adapting \(bn\) on even 1 \d+×\d+ statistics slice needs ~\d+\.\d GiB, more than the 3\.9 GiB the wasm backend \(4 GiB heap\) offers\. Nothing was run\./,
+    { timeout: 60_000 },
+  );
+  await expect(page.getByTestId('progress')).toHaveCount(0);
+  await dropFiles(page, good);
+  await chooseMode(page, 'bn', { iterations: 1, statsSlices: 4 });
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('results')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+});

@@ -1,5 +1,7 @@
 import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_HEADER } from '../csp.ts';
-import { expect, test } from './fixtures.ts';
+import { makeSyntheticCase, MODALITIES } from '../src/core/index.ts';
+import { chooseMode, download, expect, expectBackend, serveTinyModel, test, TINY_MODEL_URL } from './fixtures.ts';
+import { dropFiles } from './helpers.ts';
 
 /**
  * Issue 8, privacy and security: the built app is served with a Content-Security-Policy
@@ -37,4 +39,36 @@ test('the Content-Security-Policy is sent, written into the page, and enforced',
   await page.waitForTimeout(500);
   cspViolations.splice(0, cspViolations.length);
   foreignRequests.splice(0, foreignRequests.length, ...foreignRequests.filter((u) => !u.startsWith('https://example.org/')));
+});
+
+test('load, run and export: every request the page and its workers make goes to this origin', async ({ page, context, baseURL }) => {
+  test.setTimeout(180_000);
+  const origin = new URL(baseURL!).origin;
+  const requests: string[] = [];
+  const methods = new Set<string>();
+  context.on('request', (r) => {
+    requests.push(r.url());
+    methods.add(r.method());
+  });
+  await serveTinyModel(page);
+  await page.goto(`/?model=${TINY_MODEL_URL}&backend=wasm`);
+  await expectBackend(page, 'wasm');
+  const loaded = requests.length;
+  // Load a case, run, export every file.
+  const synthetic = makeSyntheticCase({ seed: 4 });
+  await dropFiles(page, [...MODALITIES.map((m) => synthetic.files[m]), synthetic.files.seg]);
+  await chooseMode(page, 'bn', { iterations: 2, statsSlices: 4 });
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('results')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  const exported: string[] = [];
+  for (const id of ['export-baseline', 'export-bn', 'export-csv']) exported.push((await download(page, id)).name);
+  expect(exported).toEqual(['Synthetic_0004_attune-baseline.nii.gz', 'Synthetic_0004_attune-bn.nii.gz', 'Synthetic_0004_attune-loss.csv']);
+
+  expect(loaded, 'the page, its worker, the model and the wasm binaries were requested').toBeGreaterThan(5);
+  expect(requests.some((u) => u.endsWith('/e2e-model/weights.bin'))).toBe(true);
+  expect(requests.some((u) => /\.wasm$/.test(u))).toBe(true);
+  const elsewhere = requests.filter((u) => !u.startsWith('data:') && new URL(u).origin !== origin);
+  expect(elsewhere, `requests outside ${origin} during load, run and export`).toEqual([]);
+  // Only reads: nothing was posted anywhere, not even to this origin (no upload, no telemetry).
+  expect([...methods]).toEqual(['GET']);
 });

@@ -96,4 +96,16 @@ describe('attune segment refuses bad input with a specific message', () => {
     const r = await run(['segment', dir, '--out', join(dir, 'mask.nii.gz'), '--model', modelDir, '--mode', 'none']);
     expect(r.code, r.stderr).toBe(0);
   });
+
+  it('fits a run into the memory budget: fewer statistics slices, said in the log', async () => {
+    // A 300×300 mm field of view crops to 272×272 slices: batch 8 fits wasm's heap, but
+    // BN adaptation on 8 such slices would not (core/memory's estimate).
+    const big = makeSyntheticCase({ seed: 4, dims: [300, 300, 3], caseId: 'Big' });
+    const dir = join(root, 'big');
+    mkdirSync(dir);
+    for (const f of Object.values(big.files)) writeFileSync(join(dir, f.name), f.bytes as Uint8Array);
+    const r = await run(['segment', dir, '--out', join(dir, 'mask.nii.gz'), '--model', modelDir, '--mode', 'bn', '--iterations', '0']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/bn: statistics slices reduced from 8 to [1-7] to fit the memory of the wasm backend \(4 GiB heap\) \(8 would need ~4\.\d GiB of 3\.9 GiB\)/);
+  }, 120_000);
 });

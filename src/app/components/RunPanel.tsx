@@ -78,7 +78,7 @@ export function RunPanel() {
       )}
       {run.status === 'failed' && (
         <p className="error-text" data-testid="run-error" role="alert">
-          The run failed: {run.error}. The case is unchanged; you can change settings and run again.
+          The run failed: {run.error?.replace(/\.$/, '')}. The case is unchanged; you can change settings and run again.
         </p>
       )}
     </section>

@@ -85,7 +85,7 @@ describe('planRun', () => {
     const plan = planRun(arch, brats, weights, { batchSize: 8, settings: [] }, limits(seg4 + MiB));
     expect(plan.batchSize).toBe(4);
     expect(plan.refusal).toBeNull();
-    expect(plan.notices).toEqual(["Segmenting 4 slices at a time instead of 8 to stay within the test device's memory (the masks are the same, only slower)."]);
+    expect(plan.notices).toEqual(["Segmenting 4 slices at a time instead of 8 to stay within the memory of the test device (the masks are the same, only slower)."]);
   });
 
   it('then measures fewer statistics slices, per mode, saying from how many to how many', () => {
@@ -97,7 +97,7 @@ describe('planRun', () => {
     expect(normalizer.statsSlices).toBeLessThan(5); // normalizer steps need more memory per slice
     expect(normalizer.statsSlices).toBeGreaterThanOrEqual(1);
     expect({ ...bn, statsSlices: 8 }).toEqual(DEFAULT_SETTINGS.bn); // nothing else changed
-    expect(plan.notices.find((n) => n.startsWith('bn:'))).toMatch(/^bn: statistics slices reduced from 8 to 5 to fit the test device's memory \(8 would need ~\d+(\.\d)? GiB of \d+(\.\d)? GiB\)\. The adaptation measures fewer slices/);
+    expect(plan.notices.find((n) => n.startsWith('bn:'))).toMatch(/^bn: statistics slices reduced from 8 to 5 to fit the memory of the test device \(8 would need ~\d+(\.\d)? GiB of \d+(\.\d)? GiB\)\. The adaptation measures fewer slices/);
   });
 
   it('refuses with a message when even one slice does not fit, and names the buffer limit', () => {

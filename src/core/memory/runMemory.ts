@@ -21,7 +21,7 @@ export interface MemoryLimits {
   budgetBytes: number;
   /** Largest single tensor (WebGPU: min(maxStorageBufferBindingSize, maxBufferSize)). */
   maxBufferBytes: number;
-  /** Where the limits come from, for messages ("the WebGPU adapter", "wasm's 4 GiB heap"). */
+  /** Where the limits come from, for messages ("the WebGPU adapter", "the wasm backend (4 GiB heap)"). */
   source: string;
 }
 
@@ -53,7 +53,7 @@ export function limitsFor(backend: 'webgpu' | 'wasm' | 'cpu', gpu?: GpuBufferLim
       source: 'the WebGPU adapter',
     };
   }
-  return { budgetBytes: WASM_BUDGET_BYTES, maxBufferBytes: WASM_BUDGET_BYTES, source: backend === 'cpu' ? 'the cpu backend' : "wasm's 4 GiB heap" };
+  return { budgetBytes: WASM_BUDGET_BYTES, maxBufferBytes: WASM_BUDGET_BYTES, source: backend === 'cpu' ? 'the cpu backend' : 'the wasm backend (4 GiB heap)' };
 }
 
 export interface TensorTally {
@@ -223,7 +223,7 @@ export function planRun(
     return { batchSize: 0, settings: requested.settings, notices, refusal: refusal(`segmenting even one ${slice} slice at a time needs ${need(e.segmentBytes, e.segmentLargestBytes, limits)}`, limits) };
   }
   if (batchSize < wanted) {
-    notices.push(`Segmenting ${batchSize} slice${batchSize === 1 ? '' : 's'} at a time instead of ${wanted} to stay within ${limits.source}'s memory (the masks are the same, only slower).`);
+    notices.push(`Segmenting ${batchSize} slice${batchSize === 1 ? '' : 's'} at a time instead of ${wanted} to stay within the memory of ${limits.source} (the masks are the same, only slower).`);
   }
   const settings: AdaptSettings[] = [];
   for (const s of requested.settings) {
@@ -246,7 +246,7 @@ export function planRun(
     if (k < s.statsSlices) {
       const e = estimateRun(arch, crop, weightBytes, batchSize, s.statsSlices, s.mode);
       notices.push(
-        `${s.mode}: statistics slices reduced from ${s.statsSlices} to ${k} to fit ${limits.source}'s memory ` +
+        `${s.mode}: statistics slices reduced from ${s.statsSlices} to ${k} to fit the memory of ${limits.source} ` +
           `(${s.statsSlices} would need ~${formatBytes(e.adaptBytes)} of ${formatBytes(limits.budgetBytes)}). ` +
           'The adaptation measures fewer slices, so its result can differ from a run with all of them.',
       );
