@@ -57,3 +57,23 @@ test('a WebGPU failure during adaptation falls back to wasm with a notice, and t
   await expect(page.getByTestId('run-notice')).toHaveCount(0);
   await expect(badge).toHaveAttribute('data-backend', 'wasm');
 });
+
+test('a real loss of the GPU device mid-adaptation (the worker destroys it) is noticed and the run completes on wasm', async ({ page }, testInfo) => {
+  test.setTimeout(300_000);
+  const synthetic = makeSyntheticCase({ seed: 3, dims: [32, 32, 12] });
+  await serveTinyModel(page);
+  await page.goto(`/?model=${TINY_MODEL_URL}&gpuFault=device-lost`);
+  await expectBackend(page, 'webgpu');
+  await dropFiles(page, MODALITIES.map((m) => synthetic.files[m]));
+  await chooseMode(page, 'bn', { iterations: 2, statsSlices: 2 });
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('results')).toHaveAttribute('data-status', 'done', { timeout: 240_000 });
+  // No imitation here: WebGPU itself reports the loss (device.lost, or a failing read).
+  await expect(page.getByTestId('run-notice')).toHaveText(/^WebGPU failed during this run \(.*lost.*\)\. Attune switched to WebAssembly \(wasm\)/i);
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm');
+  await testInfo.attach('notice', { body: (await page.getByTestId('run-notice').textContent()) ?? '', contentType: 'text/plain' });
+  const adapted = await readNifti((await download(page, 'export-bn')).bytes, 'bn.nii.gz');
+  expect(adapted.dims).toEqual(synthetic.dims);
+  expect(new Set(adapted.data).size, 'the mask labels something').toBeGreaterThan(1);
+  for (const v of new Set(adapted.data)) expect([0, 1, 2, 4]).toContain(v);
+});

@@ -9,7 +9,7 @@ export interface EngineOptions {
   modelLabel: string;
   /** 'wasm' when ?backend=wasm switches WebGPU off. */
   backend?: BackendName;
-  /** Testing switch ?gpuFault=inference|adaptation: the first WebGPU run fails there on purpose. */
+  /** Testing switch ?gpuFault=inference|adaptation|device-lost: the first WebGPU run fails there on purpose. */
   gpuFault?: GpuFaultStage;
   /** Problems with the query parameters, shown to the user (the defaults are used instead). */
   notices: string[];
@@ -21,8 +21,9 @@ export interface EngineOptions {
  *   it must be on the page's own origin — nothing is ever fetched from elsewhere. Its shards
  *   are fetched next to it, as the manifest names them.
  * - `?backend=wasm` switches WebGPU off (e.g. to compare, or when a GPU driver misbehaves).
- * - `?gpuFault=inference|adaptation` (testing) makes the first WebGPU run fail there with a
- *   GPU-like error, to exercise the fallback to wasm.
+ * - `?gpuFault=inference|adaptation|device-lost` (testing) makes the first WebGPU run fail
+ *   there with a GPU-like error, or destroys the GPU device mid-adaptation, to exercise the
+ *   fallback to wasm.
  */
 export function engineOptionsFromUrl(href: string): EngineOptions {
   const url = new URL(href);
@@ -52,7 +53,7 @@ export function engineOptionsFromUrl(href: string): EngineOptions {
   }
   const requestedFault = url.searchParams.get('gpuFault');
   let gpuFault: GpuFaultStage | undefined;
-  if (requestedFault === 'inference' || requestedFault === 'adaptation') gpuFault = requestedFault;
-  else if (requestedFault) notices.push(`?gpuFault=${requestedFault} is not known (use inference or adaptation); ignored.`);
+  if (requestedFault === 'inference' || requestedFault === 'adaptation' || requestedFault === 'device-lost') gpuFault = requestedFault;
+  else if (requestedFault) notices.push(`?gpuFault=${requestedFault} is not known (use inference, adaptation or device-lost); ignored.`);
   return { model, modelLabel, backend, gpuFault, notices };
 }

@@ -8,7 +8,7 @@ import { preprocess, type PreprocessedCase } from '../core/preprocess/index.ts';
 import { shiftCase } from '../core/shift/index.ts';
 import { adaptAndSegment } from '../core/tta/index.ts';
 import { writeNifti, type NiftiVolume } from '../core/volume/index.ts';
-import { currentMemoryLimits, pickBackend, switchToWasm, watchGpuDevice } from './backend.ts';
+import { currentMemoryLimits, destroyGpuDevice, pickBackend, switchToWasm, watchGpuDevice } from './backend.ts';
 import { fallbackNotice, GpuFailure, injectedFault, runWithGpuFallback, type GpuFaultStage } from './gpuFallback.ts';
 import { buildModel, fetchModelFiles, type ModelFiles } from './loadModel.ts';
 import type { BackendName, ModeResult, WorkerEvent, WorkerRequest } from './protocol.ts';
@@ -49,10 +49,15 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>) {
     if (cancelled.has(runId) || (req.cancelFlag && Atomics.load(req.cancelFlag, 0) === 1)) throw new Cancelled();
   };
   /** Between batches and iterations: cancel, or a GPU failure the device reported. */
-  const checkpoint = (stage: GpuFaultStage, step: number) => {
+  const checkpoint = (stage: Exclude<GpuFaultStage, 'device-lost'>, step: number) => {
     checkCancel();
     if (backend !== 'webgpu') return;
     if (gpuFault) throw new GpuFailure(gpuFault);
+    if (pendingFault === 'device-lost' && stage === 'adaptation' && step > 0) {
+      pendingFault = null;
+      destroyGpuDevice(); // no throw: what follows must notice the loss the way a real one is noticed
+      return;
+    }
     if (pendingFault === stage && step > 0) {
       pendingFault = null; // once: the rerun after the fallback must not fail again
       throw injectedFault(stage);

@@ -49,6 +49,7 @@ export async function pickBackend(force?: BackendName): Promise<{ backend: Backe
 interface WebGpuDeviceLike {
   limits: { maxStorageBufferBindingSize: number; maxBufferSize: number };
   lost: Promise<{ reason?: string; message: string }>;
+  destroy(): void;
   addEventListener(type: 'uncapturederror', listener: (e: { error: { message: string; constructor: { name: string } } }) => void): void;
 }
 
@@ -68,6 +69,11 @@ export function watchGpuDevice(onFailure: (message: string) => void): void {
   if (!device) return;
   void device.lost.then((info) => onFailure(`GPUDevice was lost${info.reason ? ` (${info.reason})` : ''}: ${info.message}`));
   device.addEventListener('uncapturederror', (e) => onFailure(`${e.error.constructor?.name ?? 'GPUError'}: ${e.error.message}`));
+}
+
+/** Test hook: destroys tfjs's GPUDevice, which WebGPU then reports as lost (a real loss, not a thrown imitation). */
+export function destroyGpuDevice(): void {
+  webgpuDevice()?.destroy();
 }
 
 /** The current backend's memory limits (core/memory decides what fits). */

@@ -56,8 +56,12 @@ export function fallbackNotice(reason: string): string {
   return `WebGPU failed during this run (${reason}). Attune switched to WebAssembly (wasm) and ran it again from the start there; the results below are from wasm, and later runs stay on wasm.`;
 }
 
-/** A test hook (`?gpuFault=` in the app): where the first WebGPU run throws a GPU-like failure. */
-export type GpuFaultStage = 'inference' | 'adaptation';
+/**
+ * A test hook (`?gpuFault=` in the app): where the first WebGPU run throws a GPU-like
+ * failure ('inference', 'adaptation'), or 'device-lost': the worker destroys the real
+ * GPUDevice during adaptation and WebGPU's own loss reporting has to be noticed.
+ */
+export type GpuFaultStage = 'inference' | 'adaptation' | 'device-lost';
 
 export function injectedFault(stage: GpuFaultStage): GpuFailure {
   return new GpuFailure(`GPUDevice was lost during ${stage} (injected by ?gpuFault=${stage} for testing)`);
