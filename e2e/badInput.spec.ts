@@ -123,6 +123,12 @@ test('files dropped while a run is in progress are refused; the run goes on, the
   const before = Number((await page.getByTestId('progress-text').textContent())!.match(/iteration (\d+)/)![1]);
   await expect.poll(async () => Number((await page.getByTestId('progress-text').textContent())!.match(/iteration (\d+)/)?.[1] ?? -1)).toBeGreaterThan(before);
 
+  // The bundled demo button during the run: refused the same way, and no "Reading files…" left behind.
+  await page.getByTestId('brats-demo').click();
+  await expect(page.getByTestId('issue-error').filter({ hasText: /BraTS2021_00324_flair\.nii\.gz.*were not loaded: a run is in progress/ })).toBeVisible();
+  await expect(page.getByText('Reading files…')).toHaveCount(0);
+  await expect(page.getByTestId('progress')).toHaveAttribute('data-stage', 'adapt');
+
   await page.getByTestId('cancel').click();
   await expect(page.getByTestId('run-cancelled')).toBeVisible({ timeout: 30_000 });
   await dropFiles(page, MODALITIES.map((m) => other.files[m]));

@@ -219,7 +219,7 @@ export const useAttune = create<AttuneState>()(
         async loadFiles(inputs, options = {}) {
           if (get().run.status === 'running') {
             // Never cancel a run by a stray drop: refuse the files, keep the case and the run.
-            set({ failures: [droppedDuringRun(inputs.map((f) => f.name)).message] });
+            set({ reading: false, preparing: null, failures: [droppedDuringRun(inputs.map((f) => f.name)).message] });
             return;
           }
           const token = ++batch;
