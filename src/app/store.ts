@@ -313,7 +313,8 @@ export const useAttune = create<AttuneState>()(
           const settings = modes.map((m) => get().settings[m]);
           const handle = client.run(mriCase, settings, {
             onNotice: (message) => {
-              if (activeRun?.runId !== handle.runId) return;
+              // A run redone after a fallback repeats its memory notices: show each once.
+              if (activeRun?.runId !== handle.runId || get().run.notices.includes(message)) return;
               set({ run: { ...get().run, notices: [...get().run.notices, message] } });
             },
             onProgress: (p) => {
