@@ -29,3 +29,8 @@ export async function fetchModelFiles(source: ModelSource): Promise<ModelFiles> 
 export function buildModel(files: ModelFiles): AttuneModel {
   return decodeModel(files.manifest, files.shards);
 }
+
+/** Fetch and build in one step (the benchmark's entry point). */
+export async function loadModel(source: ModelSource): Promise<AttuneModel> {
+  return buildModel(await fetchModelFiles(source));
+}
