@@ -77,3 +77,20 @@ test('a real loss of the GPU device mid-adaptation (the worker destroys it) is n
   expect(new Set(adapted.data).size, 'the mask labels something').toBeGreaterThan(1);
   for (const v of new Set(adapted.data)) expect([0, 1, 2, 4]).toContain(v);
 });
+
+test('a WebGPU failure during inference (segmentation) falls back to wasm the same way', async ({ page }) => {
+  test.setTimeout(300_000);
+  const synthetic = makeSyntheticCase({ seed: 2, dims: [32, 32, 12] });
+  await serveTinyModel(page);
+  await page.goto(`/?model=${TINY_MODEL_URL}&gpuFault=inference`);
+  await expectBackend(page, 'webgpu');
+  await dropFiles(page, MODALITIES.map((m) => synthetic.files[m]));
+  await chooseMode(page, 'bn', { iterations: 1, statsSlices: 2 });
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('results')).toHaveAttribute('data-status', 'done', { timeout: 240_000 });
+  await expect(page.getByTestId('run-notice')).toContainText('WebGPU failed during this run (GPUDevice was lost during inference (injected by ?gpuFault=inference for testing))');
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm');
+  const baseline = await readNifti((await download(page, 'export-baseline')).bytes, 'baseline.nii.gz');
+  expect(baseline.dims).toEqual(synthetic.dims);
+  expect(new Set(baseline.data).size, 'the mask labels something').toBeGreaterThan(1);
+});
