@@ -1,6 +1,7 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type Plugin } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_HEADER } from './csp.ts';
 
 // Cross-origin isolation (COOP + COEP) is needed for SharedArrayBuffer, which the
 // multi-threaded tfjs wasm backend uses. Every server that shows the app sends it:
@@ -10,9 +11,17 @@ const crossOriginIsolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/** Writes the policy into the built index.html (csp.ts says why a meta tag and not only a header). */
+const cspMeta: Plugin = {
+  name: 'attune-csp-meta',
+  apply: 'build',
+  transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
+};
+
 export default defineConfig({
   plugins: [
     react(),
+    cspMeta,
     // Offline: a service worker precaches the whole app — code, the wasm binaries, the
     // model (model.json + weights) and the demo case — so a laptop without network keeps
     // working after one visit. Everything is served from the app's own origin.
@@ -41,7 +50,7 @@ export default defineConfig({
     }),
   ],
   server: { headers: crossOriginIsolation },
-  preview: { headers: crossOriginIsolation },
+  preview: { headers: { ...crossOriginIsolation, 'Content-Security-Policy': CONTENT_SECURITY_POLICY_HEADER } },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   worker: {
     format: 'es',

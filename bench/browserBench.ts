@@ -10,7 +10,8 @@ import { forwardNetwork, segmentCase } from '../src/core/model/index.ts';
 import { MODALITIES } from '../src/core/modality/index.ts';
 import { preprocess } from '../src/core/preprocess/index.ts';
 import { makeSyntheticCase } from '../src/core/synthetic/index.ts';
-import { adaptAndSegment, adaptBatchFor, DEFAULT_SETTINGS, statsSliceBatch } from '../src/core/tta/index.ts';
+import { adaptAndSegment, DEFAULT_SETTINGS, statsSliceBatch } from '../src/core/tta/index.ts';
+import { limitsFor, planRun } from '../src/core/memory/index.ts';
 import { pickBackend } from '../src/worker/backend.ts';
 import { loadModel } from '../src/worker/loadModel.ts';
 import { SHIPPED_MODEL } from '../src/worker/shippedModel.ts';
@@ -69,7 +70,10 @@ async function main() {
   for (const mode of ['bn', 'normalizer'] as const) {
     const settings = { ...DEFAULT_SETTINGS[mode], iterations };
     let segmentSeconds = 0, adaptSeconds = 0;
-    const adaptBatchSize = adaptBatchFor(mode, h, w, settings.statsSlices);
+    // the worker's memory plan for this backend: how many statistics slices per pass
+    const gpuLimits = (tf.backend() as unknown as { device?: { limits: { maxStorageBufferBindingSize: number; maxBufferSize: number } } }).device?.limits;
+    const weightBytes = Object.values(model.weights).reduce((n, t) => n + 4 * t.size, 0);
+    const adaptBatchSize = planRun(model.arch, { height: h, width: w }, weightBytes, { batchSize, settings: [settings] }, limitsFor(picked.backend === 'webgpu' ? 'webgpu' : 'wasm', gpuLimits)).adaptBatchSizes[0];
     const prof = await tf.profile(async () => {
       const r = await adaptAndSegment(model, pre, settings, { batchSize, adaptBatchSize });
       segmentSeconds = r.segmentSeconds;

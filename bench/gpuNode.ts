@@ -5,7 +5,7 @@
  * dawn.node:
  *   node gpuNode.mjs --dawn <webgpu/index.js> [--case public/demo] [--model models/attune-brats-inst18]
  *                    [--iterations 20] [--out result.json] [--dawn-flags backend=null] [--batches 8,32]
- *                    [--modes bn,normalizer] [--adapt-batches budget,8] [--tf-flags KEY=VALUE,…]
+ *                    [--modes bn,normalizer] [--adapt-batches plan,8] [--tf-flags KEY=VALUE,…]
  * Prints and writes P1 (adaptation + final inference over one baseline inference), per-slice
  * forward times, the adapter's limits and peak GPU memory (tfjs's buffer accounting).
  */
@@ -17,7 +17,8 @@ import { loadCase } from '../src/core/case/index.ts';
 import { forwardNetwork, segmentCase } from '../src/core/model/index.ts';
 import { makeSyntheticCase } from '../src/core/synthetic/index.ts';
 import { preprocess } from '../src/core/preprocess/index.ts';
-import { adaptAndSegment, adaptBatchFor, DEFAULT_SETTINGS, registerConvGradients, statsSliceBatch } from '../src/core/tta/index.ts';
+import { adaptAndSegment, DEFAULT_SETTINGS, registerConvGradients, statsSliceBatch } from '../src/core/tta/index.ts';
+import { limitsFor, planRun } from '../src/core/memory/index.ts';
 import { loadModelDir } from '../src/node/loadModelDir.ts';
 import { readCaseFolder } from '../src/node/readCaseFolder.ts';
 import { patchWebGpuKernels } from '../src/worker/webgpuKernels.ts';
@@ -95,10 +96,12 @@ async function main() {
   log(`per-slice forward (batch 1, statistics slices): ${forwardMsPerSlice.toFixed(2)} ms fused inference path, ${forwardMsPerSliceUnfused.toFixed(2)} ms unfused`);
 
   const runs: Record<string, unknown>[] = [];
-  // Budget-sized adaptation batches first: tfjs's GPU buffer pool only grows, so its size after
+  // The memory plan's adaptation passes first: tfjs's GPU buffer pool only grows, so its size after
   // those two runs is their peak; then all 8 statistics slices at once.
   const modes = flag('modes', 'bn,normalizer').split(',') as ('bn' | 'normalizer')[];
-  const plan = flag('adapt-batches', 'budget,8').split(',').flatMap((b) => modes.map((mode) => ({ mode, adaptBatchSize: b === 'budget' ? adaptBatchFor(mode, h, w, 8) : Number(b) })));
+  const weightBytes = Object.values(model.weights).reduce((n, t) => n + 4 * t.size, 0);
+  const planned = (mode: 'bn' | 'normalizer') => planRun(model.arch, { height: h, width: w }, weightBytes, { batchSize: 8, settings: [DEFAULT_SETTINGS[mode]] }, limitsFor('webgpu', limits)).adaptBatchSizes[0];
+  const plan = flag('adapt-batches', 'plan,8').split(',').flatMap((b) => modes.map((mode) => ({ mode, adaptBatchSize: b === 'plan' ? planned(mode) : Number(b) })));
   for (const { mode, adaptBatchSize } of plan) {
     const settings = { ...DEFAULT_SETTINGS[mode], iterations };
     // 2 iterations under tf.profile: kernels per iteration and the tensors' peak bytes

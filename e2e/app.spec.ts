@@ -51,7 +51,7 @@ test('with a label map: overlay in BraTS colours, legend with mL, modality switc
   await expectViewerReady(page);
   await expect(page.getByTestId('viewer')).toHaveAttribute('data-labels', 'on');
 
-  const expected = labelVolumes(synthetic.labels, (2 * 2 * 3) / 1000);
+  const expected = labelVolumes(synthetic.labels, synthetic.spacingMm.reduce((a, b) => a * b, 1) / 1000);
   for (const v of expected) {
     const row = page.getByTestId(`legend-${v.key}`);
     await expect(row).toContainText(v.key);

@@ -2,12 +2,14 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { makeTinyModelFiles } from '../src/core/model/testing/tinyModel.ts';
 
 /**
- * Every e2e test runs with two guards:
+ * Every e2e test runs with three guards:
  * - privacy: every request the page, its workers or its service worker make has the app's
  *   own origin (blob: URLs of that origin included); anything else fails the test;
+ * - the Content-Security-Policy (csp.ts) blocked nothing: the app works within it. A test
+ *   that provokes violations on purpose removes the ones it expects from `cspViolations`;
  * - no uncaught page error.
  */
-export const test = base.extend<{ foreignRequests: string[] }>({
+export const test = base.extend<{ foreignRequests: string[]; cspViolations: string[] }>({
   foreignRequests: [
     async ({ context, baseURL }, use) => {
       const origin = new URL(baseURL!).origin;
@@ -19,6 +21,20 @@ export const test = base.extend<{ foreignRequests: string[] }>({
       });
       await use(foreign);
       expect(foreign, `requests outside ${origin}`).toEqual([]);
+    },
+    { auto: true },
+  ],
+  cspViolations: [
+    async ({ context }, use) => {
+      const violations: string[] = [];
+      // Chromium reports every blocked load or eval as a console error, for the page and its workers.
+      const watch = (msg: { type(): string; text(): string }) => {
+        if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) violations.push(msg.text());
+      };
+      context.on('console', watch);
+      context.on('page', (p) => p.on('worker', (w) => w.on('console', watch)));
+      await use(violations);
+      expect(violations, 'Content-Security-Policy violations').toEqual([]);
     },
     { auto: true },
   ],

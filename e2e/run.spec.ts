@@ -240,7 +240,8 @@ test('cancel at any point, or a failed run, leaves the app usable; the next run 
   // A case the checks accept but the model cannot normalise (T1 the same everywhere): the
   // worker reports why, the page keeps the case, and the next case runs.
   const t1 = await readNifti(synthetic.files.t1.bytes, synthetic.files.t1.name);
-  const flat = { name: synthetic.files.t1.name, bytes: writeNifti(t1, new Int16Array(t1.data.length).fill(300)) };
+  // (300 inside the brain, 0 outside: a skull-stripped scan, so only the run can notice.)
+  const flat = { name: synthetic.files.t1.name, bytes: writeNifti(t1, Int16Array.from(t1.data, (v) => (v !== 0 ? 300 : 0))) };
   await dropFiles(page, [flat, ...syntheticFiles.slice(1)]);
   await expect(page.getByTestId('case-ready')).toBeVisible();
   await page.getByTestId('run').click();

@@ -11,7 +11,8 @@ import { chooseMode, download, expect, expectBackend, serveTinyModel, test, TINY
  * synthetic volume with the tiny test model, on the WebGPU adapter and with WebGPU
  * switched off (wasm). The masks and losses it returns are checked against the same core
  * code run in Node on tfjs's cpu backend — which is how two silent WebGPU kernel failures
- * were found (src/worker/webgpuKernels.ts).
+ * were found (src/worker/webgpuKernels.ts). Each then runs again: the masks and the curve
+ * must be identical (determinism per backend, issue 8).
  *
  * WebGPU here is a CPU fallback adapter: the 48×48×24 phantom took ~4 min for this run
  * (measured), so the WebGPU case uses a 32×32×12 phantom and 4 statistics slices.
@@ -80,5 +81,16 @@ for (const { backend, mode, query, dims, statsSlices } of [
     expect(Math.abs(losses[0] - ref.lossCurve[0]) / ref.lossCurve[0]).toBeLessThan(1e-3);
     const chosen = rows.findIndex((r) => r[3] === '1');
     expect(losses[chosen], 'the kept iterate has the lowest loss').toBe(Math.min(...losses));
+
+    // Determinism on this backend: the same case and settings again give the identical
+    // masks and loss curve, bit for bit.
+    await page.getByTestId('run').click();
+    await expect(page.getByTestId('results')).toHaveAttribute('data-status', 'done', { timeout: 180_000 });
+    const again = await readNifti((await download(page, `export-${mode}`)).bytes, 'again.nii.gz');
+    const baselineAgain = await readNifti((await download(page, 'export-baseline')).bytes, 'baseline-again.nii.gz');
+    expect(agreement(again.data, adapted.data), 'adapted mask identical on a second run').toBe(1);
+    expect(agreement(baselineAgain.data, baseline.data), 'baseline mask identical on a second run').toBe(1);
+    const csvAgain = new TextDecoder().decode((await download(page, 'export-csv')).bytes).trim().split('\n');
+    expect(csvAgain).toEqual(csv);
   });
 }

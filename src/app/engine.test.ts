@@ -31,4 +31,14 @@ describe('engineOptionsFromUrl', () => {
     expect(o.backend).toBeUndefined();
     expect(o.notices[0]).toMatch(/backend=webgl is not known/);
   });
+
+  it('passes the ?gpuFault= testing switch to the worker, naming unknown values', () => {
+    expect(engineOptionsFromUrl('http://localhost:5173/').gpuFault).toBeUndefined();
+    expect(engineOptionsFromUrl('http://localhost:5173/?gpuFault=adaptation').gpuFault).toBe('adaptation');
+    expect(engineOptionsFromUrl('http://localhost:5173/?gpuFault=inference').gpuFault).toBe('inference');
+    expect(engineOptionsFromUrl('http://localhost:5173/?gpuFault=device-lost').gpuFault).toBe('device-lost');
+    const o = engineOptionsFromUrl('http://localhost:5173/?gpuFault=everything');
+    expect(o.gpuFault).toBeUndefined();
+    expect(o.notices[0]).toMatch(/gpuFault=everything is not known/);
+  });
 });

@@ -1,3 +1,4 @@
+import type { GpuFaultStage } from '../worker/gpuFallback.ts';
 import type { BackendName, ModelSource } from '../worker/protocol.ts';
 import { SHIPPED_MODEL } from '../worker/shippedModel.ts';
 
@@ -8,6 +9,8 @@ export interface EngineOptions {
   modelLabel: string;
   /** 'wasm' when ?backend=wasm switches WebGPU off. */
   backend?: BackendName;
+  /** Testing switch ?gpuFault=inference|adaptation|device-lost: the first WebGPU run fails there on purpose. */
+  gpuFault?: GpuFaultStage;
   /** Problems with the query parameters, shown to the user (the defaults are used instead). */
   notices: string[];
 }
@@ -18,6 +21,9 @@ export interface EngineOptions {
  *   it must be on the page's own origin — nothing is ever fetched from elsewhere. Its shards
  *   are fetched next to it, as the manifest names them.
  * - `?backend=wasm` switches WebGPU off (e.g. to compare, or when a GPU driver misbehaves).
+ * - `?gpuFault=inference|adaptation|device-lost` (testing) makes the first WebGPU run fail
+ *   there with a GPU-like error, or destroys the GPU device mid-adaptation, to exercise the
+ *   fallback to wasm.
  */
 export function engineOptionsFromUrl(href: string): EngineOptions {
   const url = new URL(href);
@@ -45,5 +51,9 @@ export function engineOptionsFromUrl(href: string): EngineOptions {
   else if (requestedBackend && requestedBackend !== 'webgpu') {
     notices.push(`?backend=${requestedBackend} is not known (use wasm to switch WebGPU off); choosing automatically.`);
   }
-  return { model, modelLabel, backend, notices };
+  const requestedFault = url.searchParams.get('gpuFault');
+  let gpuFault: GpuFaultStage | undefined;
+  if (requestedFault === 'inference' || requestedFault === 'adaptation' || requestedFault === 'device-lost') gpuFault = requestedFault;
+  else if (requestedFault) notices.push(`?gpuFault=${requestedFault} is not known (use inference, adaptation or device-lost); ignored.`);
+  return { model, modelLabel, backend, gpuFault, notices };
 }

@@ -1,8 +1,11 @@
-import type { InputFile } from '../core/index.ts';
+import { checkFileSize, type InputFile, type RefusedFile } from '../core/index.ts';
 
-/** What a drop or a file picker yields: files to read and names deliberately skipped. */
+/**
+ * What a drop or a file picker yields: files to read (or refused unread, too large to
+ * load) and names deliberately skipped.
+ */
 export interface Intake {
-  inputs: InputFile[];
+  inputs: (InputFile | RefusedFile)[];
   skipped: string[];
 }
 
@@ -48,13 +51,19 @@ export async function intakeFromFileList(list: FileList): Promise<Intake> {
 }
 
 async function intakeOf(items: { file: File; path: string; fromFolder?: boolean }[]): Promise<Intake> {
-  const inputs: InputFile[] = [];
+  const inputs: (InputFile | RefusedFile)[] = [];
   const skipped: string[] = [];
   for (const { file, path, fromFolder } of items) {
     const base = path.split('/').pop() ?? path;
     if (fromFolder && base.startsWith('.')) continue;
     if (fromFolder && !NIFTI_NAME.test(base)) {
       skipped.push(path);
+      continue;
+    }
+    // Judged by its size before reading: a file past the budget would exhaust the tab's memory.
+    const tooLarge = checkFileSize(path, file.size);
+    if (tooLarge) {
+      inputs.push({ name: path, sizeBytes: file.size, issue: tooLarge });
       continue;
     }
     // A copy the app owns: the user's file is never touched.

@@ -4,6 +4,7 @@ import {
   labelVolumes,
   labelVolumesOf,
   physicalValues,
+  droppedDuringRun,
   readCaseFiles,
   validateCase,
   voxelVolumeMl,
@@ -12,6 +13,7 @@ import {
   type FileRole,
   type InputFile,
   type LabelVolume,
+  type RefusedFile,
   type Modality,
   type MriCase,
 } from '../core/index.ts';
@@ -47,6 +49,8 @@ export interface RunState {
   live: Partial<Record<AdaptMode, number[]>>;
   cancelling: boolean;
   error: string | null;
+  /** What the worker said about this run: reduced settings for memory, a fallback to wasm. */
+  notices: string[];
 }
 
 export interface ModeOutcome {
@@ -105,7 +109,7 @@ export interface AttuneState {
   view: ViewState;
 
   /** Reads files; replaces the current case unless `append`. */
-  loadFiles(inputs: InputFile[], options?: { append?: boolean; skipped?: string[] }): Promise<void>;
+  loadFiles(inputs: (InputFile | RefusedFile)[], options?: { append?: boolean; skipped?: string[] }): Promise<void>;
   /**
    * Fetches the bundled real demo case (same origin) and loads it like a drop; 'other-scanner'
    * first passes its scans through the shift simulator (in the worker).
@@ -131,7 +135,7 @@ export interface AttuneState {
 }
 
 const EMPTY_CHECK: CaseCheck = { issues: [], mriCase: null };
-const IDLE_RUN: RunState = { status: 'idle', modes: [], progress: null, live: {}, cancelling: false, error: null };
+const IDLE_RUN: RunState = { status: 'idle', modes: [], progress: null, live: {}, cancelling: false, error: null, notices: [] };
 export const COMPARABLE_MODES: AdaptMode[] = ['normalizer', 'bn', 'tent', 'adabn'];
 
 /** Recomputes everything that follows from the file list. */
@@ -213,6 +217,11 @@ export const useAttune = create<AttuneState>()(
         view: { left: 'baseline', right: 'normalizer', showChanges: false },
 
         async loadFiles(inputs, options = {}) {
+          if (get().run.status === 'running') {
+            // Never cancel a run by a stray drop: refuse the files, keep the case and the run.
+            set({ reading: false, preparing: null, failures: [droppedDuringRun(inputs.map((f) => f.name)).message] });
+            return;
+          }
           const token = ++batch;
           set({ reading: true, failures: [] });
           try {
@@ -269,7 +278,8 @@ export const useAttune = create<AttuneState>()(
 
         startEngine(options) {
           if (client) return;
-          client = new AttuneWorkerClient(options.model, { backend: options.backend });
+          client = new AttuneWorkerClient(options.model, { backend: options.backend, gpuFault: options.gpuFault });
+          client.onBackendChange = (backend, reason) => set({ engine: { ...get().engine, backend, reason } });
           set({ engine: { status: 'starting', backend: null, reason: '', modelLabel: options.modelLabel, error: null, notices: options.notices } });
           client.ready.then(
             (r) => set({ engine: { ...get().engine, status: 'ready', backend: r.backend, reason: r.reason } }),
@@ -302,6 +312,11 @@ export const useAttune = create<AttuneState>()(
           const modes = requested.filter((m) => m !== 'none');
           const settings = modes.map((m) => get().settings[m]);
           const handle = client.run(mriCase, settings, {
+            onNotice: (message) => {
+              // A run redone after a fallback repeats its memory notices: show each once.
+              if (activeRun?.runId !== handle.runId || get().run.notices.includes(message)) return;
+              set({ run: { ...get().run, notices: [...get().run.notices, message] } });
+            },
             onProgress: (p) => {
               if (activeRun?.runId !== handle.runId) return;
               const run = get().run;

@@ -8,6 +8,7 @@ import { preprocess } from '../core/preprocess/index.ts';
 import { adaptAndSegment, parseMode, type AdaptMode } from '../core/tta/index.ts';
 import { readCaseFolder } from '../node/readCaseFolder.ts';
 import { caseFolders } from './caseFolders.ts';
+import { cliMemoryPlan } from './memoryPlan.ts';
 import { benchmarkTable, meanClassDice, type BenchmarkRecord } from './benchmarkTable.ts';
 import { settingsFromFlags } from './settings.ts';
 import { describeIssues } from './describeIssues.ts';
@@ -35,7 +36,9 @@ export async function benchmark(folder: string, flags: Record<string, string>, m
     const pre = preprocess(mri.modalities);
     for (const mode of modes) {
       const t0 = performance.now();
-      const { segmentation, report } = await adaptAndSegment(model, pre, settings[mode], { batchSize });
+      const plan = cliMemoryPlan(model, pre, [settings[mode]], batchSize, flags.backend === 'cpu' ? 'cpu' : 'wasm');
+      plan.notices.forEach(log);
+      const { segmentation, report } = await adaptAndSegment(model, pre, plan.settings[0], { batchSize: plan.batchSize, adaptBatchSize: plan.adaptBatchSizes[0] });
       const seconds = (performance.now() - t0) / 1000;
       const ref = mri.label?.data as ArrayLike<number> | undefined;
       const vol = mri.modalities.t1;

@@ -8,3 +8,4 @@ export * from './case/index.ts';
 export * from './preprocess/index.ts';
 export * from './metrics/index.ts';
 export * from './synthetic/index.ts';
+export * from './memory/index.ts';

@@ -19,7 +19,11 @@ export type InputIssueCode =
   | 'all-zero'
   | 'constant-volume'
   | 'empty-brain-mask'
-  | 'label-values';
+  | 'label-values'
+  | 'too-large'
+  | 'not-1mm-grid'
+  | 'not-skull-stripped'
+  | 'run-in-progress';
 
 export interface InputIssue {
   code: InputIssueCode;

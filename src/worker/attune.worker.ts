@@ -1,56 +1,123 @@
 /// <reference lib="webworker" />
 import { loadCase } from '../core/case/index.ts';
+import { planRun, type RunPlan } from '../core/memory/index.ts';
 import type { AttuneModel } from '../core/model/index.ts';
 import { segmentCase } from '../core/model/index.ts';
 import type { Modality } from '../core/modality/index.ts';
-import { preprocess } from '../core/preprocess/index.ts';
+import { preprocess, type PreprocessedCase } from '../core/preprocess/index.ts';
 import { shiftCase } from '../core/shift/index.ts';
 import { adaptAndSegment } from '../core/tta/index.ts';
 import { writeNifti, type NiftiVolume } from '../core/volume/index.ts';
-import { pickBackend } from './backend.ts';
-import { loadModel } from './loadModel.ts';
+import { currentMemoryLimits, destroyGpuDevice, pickBackend, switchToWasm, watchGpuDevice } from './backend.ts';
+import { fallbackNotice, GpuFailure, injectedFault, runWithGpuFallback, type GpuFaultStage } from './gpuFallback.ts';
+import { buildModel, fetchModelFiles, type ModelFiles } from './loadModel.ts';
 import type { BackendName, ModeResult, WorkerEvent, WorkerRequest } from './protocol.ts';
 
 /**
- * The worker: one model, one run at a time. A run = preprocess → baseline inference →
- * for each requested mode: adapt + segment (all from the shipped weights). Progress is
- * streamed; cancel is honoured between iterations and slice batches; a failed run reports
- * its error and leaves the worker ready for the next.
+ * The worker: one model, one run at a time. A run = preprocess → memory plan → baseline
+ * inference → for each requested mode: adapt + segment (all from the shipped weights).
+ * Progress is streamed; cancel is honoured between iterations and slice batches; a GPU
+ * failure on WebGPU makes the run start again on wasm (with a notice); a failed run
+ * reports its error and leaves the worker ready for the next.
  */
 const post = (e: WorkerEvent, transfer: Transferable[] = []) => (self as DedicatedWorkerGlobalScope).postMessage(e, transfer);
 
 let model: AttuneModel | null = null;
+let modelFiles: ModelFiles | null = null;
 let backend: BackendName = 'wasm';
+/** Set by the device watch (lost device, uncaptured GPU error); checked at every checkpoint. */
+let gpuFault: string | null = null;
+/** Test hook: a fault to inject once, on the first WebGPU run. */
+let pendingFault: GpuFaultStage | null = null;
 const cancelled = new Set<number>();
 
 class Cancelled extends Error {}
 
+const weightBytes = (files: ModelFiles) => files.shards.reduce((n, s) => n + s.byteLength, 0);
+
+function plan(pre: PreprocessedCase, req: Extract<WorkerRequest, { type: 'run' }>): RunPlan {
+  const [, height, width] = pre.shape;
+  const p = planRun(model!.arch, { height, width }, weightBytes(modelFiles!), { batchSize: req.batchSize ?? 8, settings: req.settings }, currentMemoryLimits());
+  if (p.refusal) throw new Error(p.refusal);
+  return p;
+}
+
 async function run(req: Extract<WorkerRequest, { type: 'run' }>) {
   const { runId } = req;
-  const check = () => {
+  if (!model || !modelFiles) throw new Error('the model is not loaded yet');
+  const checkCancel = () => {
     if (cancelled.has(runId) || (req.cancelFlag && Atomics.load(req.cancelFlag, 0) === 1)) throw new Cancelled();
   };
-  if (!model) throw new Error('the model is not loaded yet');
+  /** Between batches and iterations: cancel, or a GPU failure the device reported. */
+  const checkpoint = (stage: Exclude<GpuFaultStage, 'device-lost'>, step: number) => {
+    checkCancel();
+    if (backend !== 'webgpu') return;
+    if (gpuFault) throw new GpuFailure(gpuFault);
+    if (pendingFault === 'device-lost' && stage === 'adaptation' && step > 0) {
+      pendingFault = null;
+      destroyGpuDevice(); // no throw: what follows must notice the loss the way a real one is noticed
+      return;
+    }
+    if (pendingFault === stage && step > 0) {
+      pendingFault = null; // once: the rerun after the fallback must not fail again
+      throw injectedFault(stage);
+    }
+  };
   post({ type: 'progress', runId, stage: 'preprocess' });
   const pre = preprocess(req.modalities as Record<Modality, NiftiVolume>);
-  check();
-  const t0 = performance.now();
-  const baseline = await segmentCase(model.weights, model.arch, pre, {
-    batchSize: req.batchSize,
-    checkCancelled: check,
-    onProgress: (done, total) => post({ type: 'progress', runId, stage: 'baseline', done, total }),
-  });
-  const baselineSeconds = (performance.now() - t0) / 1000;
-  const results: ModeResult[] = [];
-  for (const settings of req.settings) {
-    const { segmentation, report, segmentSeconds } = await adaptAndSegment(model, pre, settings, {
-      batchSize: req.batchSize,
-      checkCancelled: check,
-      onIteration: (iteration, loss) => post({ type: 'progress', runId, stage: 'adapt', mode: settings.mode, iteration, loss, total: settings.iterations }),
-      onSegmentProgress: (done, total) => post({ type: 'progress', runId, stage: 'segment', mode: settings.mode, done, total }),
+  checkCancel();
+
+  const attempt = async () => {
+    const p = plan(pre, req);
+    for (const message of p.notices) post({ type: 'notice', runId, message });
+    const m = model!;
+    const t0 = performance.now();
+    let batches = 0;
+    const baseline = await segmentCase(m.weights, m.arch, pre, {
+      batchSize: p.batchSize,
+      checkCancelled: () => checkpoint('inference', batches++),
+      onProgress: (done, total) => post({ type: 'progress', runId, stage: 'baseline', done, total }),
     });
-    results.push({ report, labels: segmentation.labels, segmentSeconds });
-  }
+    const baselineSeconds = (performance.now() - t0) / 1000;
+    const results: ModeResult[] = [];
+    for (const [i, settings] of p.settings.entries()) {
+      const { segmentation, report, segmentSeconds } = await adaptAndSegment(m, pre, settings, {
+        batchSize: p.batchSize,
+        adaptBatchSize: p.adaptBatchSizes[i],
+        checkCancelled: checkCancel,
+        onIteration: (iteration, loss) => {
+          post({ type: 'progress', runId, stage: 'adapt', mode: settings.mode, iteration, loss, total: settings.iterations });
+          checkpoint('adaptation', iteration);
+        },
+        onSegmentProgress: (done, total) => {
+          post({ type: 'progress', runId, stage: 'segment', mode: settings.mode, done, total });
+          checkpoint('inference', done);
+        },
+      });
+      results.push({ report, labels: segmentation.labels, segmentSeconds });
+    }
+    // A device lost during the last batch: its numbers cannot be trusted either.
+    if (backend === 'webgpu' && gpuFault) throw new GpuFailure(gpuFault);
+    return { baseline, baselineSeconds, results };
+  };
+
+  const { value } = await runWithGpuFallback(attempt, {
+    onGpu: () => backend === 'webgpu',
+    fallBack: async (reason) => {
+      post({ type: 'notice', runId, message: fallbackNotice(reason) });
+      try {
+        Object.values(model!.weights).forEach((t) => t.dispose());
+      } catch {
+        // tensors of a lost device
+      }
+      model = null;
+      await switchToWasm();
+      backend = 'wasm';
+      model = buildModel(modelFiles!);
+      post({ type: 'backend', backend, reason: `WebGPU failed (${reason}); running on wasm` });
+    },
+  });
+  const { baseline, baselineSeconds, results } = value;
   post(
     { type: 'result', runId, backend, baseline: baseline.labels, baselineSeconds, results },
     [baseline.labels.buffer, ...results.map((r) => r.labels.buffer)],
@@ -83,7 +150,12 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
     try {
       const picked = await pickBackend(req.backend);
       backend = picked.backend;
-      model = await loadModel(req.model);
+      pendingFault = req.gpuFault ?? null;
+      watchGpuDevice((message) => {
+        gpuFault ??= message;
+      });
+      modelFiles = await fetchModelFiles(req.model);
+      model = buildModel(modelFiles);
       post({ type: 'ready', backend, reason: picked.reason, modelInfo: { contractVersion: model.manifest.contractVersion, widths: model.arch.widths } });
     } catch (e) {
       post({ type: 'init-error', message: (e as Error).message });

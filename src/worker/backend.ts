@@ -8,6 +8,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-s
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.wasm?url';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.wasm?url';
 import { registerConvGradients, registerWasmConv2dBackpropFilter, registerWasmSharedIdentity } from '../core/tta/index.ts';
+import { limitsFor, type MemoryLimits } from '../core/memory/index.ts';
 import type { BackendName } from './protocol.ts';
 import { patchWebGpuKernels } from './webgpuKernels.ts';
 
@@ -43,4 +44,53 @@ export async function pickBackend(force?: BackendName): Promise<{ backend: Backe
   if (!(await tf.setBackend('wasm'))) throw new Error(`no tfjs backend could start (WebGPU: ${reason}; wasm failed too)`);
   await tf.ready();
   return { backend: 'wasm', reason };
+}
+
+/** The GPUDevice tfjs runs on (tfjs-backend-webgpu keeps it on the backend object). */
+interface WebGpuDeviceLike {
+  limits: { maxStorageBufferBindingSize: number; maxBufferSize: number };
+  lost: Promise<{ reason?: string; message: string }>;
+  destroy(): void;
+  addEventListener(type: 'uncapturederror', listener: (e: { error: { message: string; constructor: { name: string } } }) => void): void;
+}
+
+function webgpuDevice(): WebGpuDeviceLike | null {
+  if (tf.getBackend() !== 'webgpu') return null;
+  return ((tf.backend() as unknown as { device?: WebGpuDeviceLike }).device) ?? null;
+}
+
+/**
+ * Watches the WebGPU device for what tfjs does not turn into exceptions: the device being
+ * lost and uncaptured errors (out-of-memory, buffers past a limit — tfjs then computes
+ * on invalid buffers and returns zeros). `onFailure` gets the message; the worker makes it
+ * a GpuFailure at its next checkpoint.
+ */
+export function watchGpuDevice(onFailure: (message: string) => void): void {
+  const device = webgpuDevice();
+  if (!device) return;
+  void device.lost.then((info) => onFailure(`GPUDevice was lost${info.reason ? ` (${info.reason})` : ''}: ${info.message}`));
+  device.addEventListener('uncapturederror', (e) => onFailure(`${e.error.constructor?.name ?? 'GPUError'}: ${e.error.message}`));
+}
+
+/** Test hook: destroys tfjs's GPUDevice, which WebGPU then reports as lost (a real loss, not a thrown imitation). */
+export function destroyGpuDevice(): void {
+  webgpuDevice()?.destroy();
+}
+
+/** The current backend's memory limits (core/memory decides what fits). */
+export function currentMemoryLimits(): MemoryLimits {
+  const device = webgpuDevice();
+  return device ? limitsFor('webgpu', device.limits) : limitsFor('wasm');
+}
+
+/** After a GPU failure: everything from here on runs on wasm. */
+export async function switchToWasm(): Promise<void> {
+  if (!(await tf.setBackend('wasm'))) throw new Error('wasm could not start after WebGPU failed');
+  await tf.ready();
+  // A lost device cannot be used again; drop the backend so nothing falls back onto it.
+  try {
+    if (tf.findBackend('webgpu')) tf.removeBackend('webgpu');
+  } catch {
+    // disposing a lost device's buffers may fail; nothing depends on it any more
+  }
 }

@@ -1,6 +1,7 @@
 import type { MriCase } from '../core/case/index.ts';
 import { MODALITIES, type Modality } from '../core/modality/index.ts';
 import type { AdaptSettings } from '../core/tta/index.ts';
+import type { GpuFaultStage } from './gpuFallback.ts';
 import type { BackendName, ModelSource, WorkerEvent, WorkerRequest, WorkerVolume } from './protocol.ts';
 
 export type RunResult = Extract<WorkerEvent, { type: 'result' }>;
@@ -16,10 +17,12 @@ export class AttuneWorkerClient {
   private nextRun = 1;
   private nextShift = 1;
   private shifts = new Map<number, { resolve: (files: { name: string; bytes: Uint8Array }[]) => void; reject: (e: Error) => void }>();
-  private pending = new Map<number, { resolve: (r: RunResult | null) => void; reject: (e: Error) => void; onProgress?: (p: RunProgress) => void }>();
+  private pending = new Map<number, { resolve: (r: RunResult | null) => void; reject: (e: Error) => void; onProgress?: (p: RunProgress) => void; onNotice?: (message: string) => void }>();
   readonly ready: Promise<Ready>;
+  /** Called when the worker changes backend (WebGPU failed: it now runs on wasm). */
+  onBackendChange: ((backend: BackendName, reason: string) => void) | null = null;
 
-  constructor(model: ModelSource, options: { backend?: BackendName } = {}) {
+  constructor(model: ModelSource, options: { backend?: BackendName; gpuFault?: GpuFaultStage } = {}) {
     this.worker = new Worker(new URL('./attune.worker.ts', import.meta.url), { type: 'module', name: 'attune' });
     this.ready = new Promise((resolve, reject) => {
       const onInit = (ev: MessageEvent<WorkerEvent>) => {
@@ -32,7 +35,7 @@ export class AttuneWorkerClient {
       this.worker.addEventListener('error', (e) => reject(new Error(`the worker failed to start: ${e.message}`)), { once: true });
     });
     this.worker.addEventListener('message', (ev: MessageEvent<WorkerEvent>) => this.route(ev.data));
-    this.send({ type: 'init', model, backend: options.backend });
+    this.send({ type: 'init', model, backend: options.backend, gpuFault: options.gpuFault });
   }
 
   private send(req: WorkerRequest) {
@@ -47,10 +50,15 @@ export class AttuneWorkerClient {
       else s?.reject(new Error(e.message));
       return;
     }
+    if (e.type === 'backend') {
+      this.onBackendChange?.(e.backend, e.reason);
+      return;
+    }
     if (!('runId' in e)) return;
     const p = this.pending.get(e.runId);
     if (!p) return;
     if (e.type === 'progress') return p.onProgress?.(e);
+    if (e.type === 'notice') return p.onNotice?.(e.message);
     this.pending.delete(e.runId);
     if (e.type === 'result') p.resolve(e);
     else if (e.type === 'cancelled') p.resolve(null);
@@ -58,7 +66,7 @@ export class AttuneWorkerClient {
   }
 
   /** Baseline + each setting's adaptation on one case. Resolves null when cancelled. */
-  run(mri: MriCase, settings: AdaptSettings[], options: { batchSize?: number; onProgress?: (p: RunProgress) => void } = {}) {
+  run(mri: MriCase, settings: AdaptSettings[], options: { batchSize?: number; onProgress?: (p: RunProgress) => void; onNotice?: (message: string) => void } = {}) {
     const runId = this.nextRun++;
     const modalities = Object.fromEntries(
       MODALITIES.map((m) => {
@@ -66,7 +74,7 @@ export class AttuneWorkerClient {
         return [m, { name: v.name, dims: v.dims, data: v.data, scaling: v.scaling, spacingMm: v.spacingMm } satisfies WorkerVolume];
       }),
     ) as Record<Modality, WorkerVolume>;
-    const promise = new Promise<RunResult | null>((resolve, reject) => this.pending.set(runId, { resolve, reject, onProgress: options.onProgress }));
+    const promise = new Promise<RunResult | null>((resolve, reject) => this.pending.set(runId, { resolve, reject, onProgress: options.onProgress, onNotice: options.onNotice }));
     const cancelFlag = typeof SharedArrayBuffer !== 'undefined' && self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
     // structured clone copies the voxels: the user's volumes are never transferred away or changed
     this.send({ type: 'run', runId, modalities, settings, batchSize: options.batchSize, cancelFlag });

@@ -1,8 +1,14 @@
 import { decodeModel, type AttuneModel, type ModelManifest } from '../core/model/index.ts';
 import type { ModelSource } from './protocol.ts';
 
-/** Fetches model.json and its shards from the app's own origin; decoding is core's. */
-export async function loadModel(source: ModelSource): Promise<AttuneModel> {
+/** model.json and its shards as fetched: kept so the model can be rebuilt on another backend. */
+export interface ModelFiles {
+  manifest: ModelManifest;
+  shards: ArrayBuffer[];
+}
+
+/** Fetches model.json and its shards from the app's own origin. */
+export async function fetchModelFiles(source: ModelSource): Promise<ModelFiles> {
   const get = async (url: string) => {
     const r = await fetch(url);
     if (!r.ok) throw new Error(`could not load the model file ${url}: HTTP ${r.status}`);
@@ -16,5 +22,15 @@ export async function loadModel(source: ModelSource): Promise<AttuneModel> {
       return get(url).then((r) => r.arrayBuffer());
     }),
   );
-  return decodeModel(manifest, shards);
+  return { manifest, shards };
+}
+
+/** The model's tensors on the current tfjs backend; decoding is core's. */
+export function buildModel(files: ModelFiles): AttuneModel {
+  return decodeModel(files.manifest, files.shards);
+}
+
+/** Fetch and build in one step (the benchmark's entry point). */
+export async function loadModel(source: ModelSource): Promise<AttuneModel> {
+  return buildModel(await fetchModelFiles(source));
 }

@@ -1,6 +1,7 @@
 import type { Modality } from '../core/modality/index.ts';
 import type { AdaptationReport, AdaptSettings } from '../core/tta/index.ts';
 import type { NiftiVolume } from '../core/volume/index.ts';
+import type { GpuFaultStage } from './gpuFallback.ts';
 
 export type BackendName = 'webgpu' | 'wasm';
 
@@ -14,7 +15,14 @@ export interface ModelSource {
 export type WorkerVolume = Pick<NiftiVolume, 'name' | 'dims' | 'data' | 'scaling' | 'spacingMm'>;
 
 export type WorkerRequest =
-  | { type: 'init'; model: ModelSource; /** 'wasm' forces the fallback (tests, or a user's choice). */ backend?: BackendName }
+  | {
+      type: 'init';
+      model: ModelSource;
+      /** 'wasm' forces the fallback (tests, or a user's choice). */
+      backend?: BackendName;
+      /** Test hook: the first WebGPU run throws a GPU-like failure at this stage (?gpuFault=). */
+      gpuFault?: GpuFaultStage;
+    }
   | {
       type: 'run';
       runId: number;
@@ -47,6 +55,10 @@ export type WorkerEvent =
   | { type: 'init-error'; message: string }
   | { type: 'progress'; runId: number; stage: RunStage; mode?: string; iteration?: number; loss?: number; done?: number; total?: number }
   | { type: 'result'; runId: number; backend: BackendName; baseline: Uint8Array; baselineSeconds: number; results: ModeResult[] }
+  /** Something the user should know about this run: fewer statistics slices, a fallback to wasm. */
+  | { type: 'notice'; runId: number; message: string }
+  /** The backend changed (WebGPU failed; the worker now runs on wasm). */
+  | { type: 'backend'; backend: BackendName; reason: string }
   | { type: 'cancelled'; runId: number }
   | { type: 'error'; runId: number; message: string }
   /** The shifted case as uncompressed NIfTI files (the label map unchanged), in the input's order. */

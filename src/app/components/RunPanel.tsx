@@ -69,9 +69,16 @@ export function RunPanel() {
         </div>
       )}
       {run.status === 'cancelled' && <p className="muted" data-testid="run-cancelled" role="status">Run cancelled. Nothing was changed; you can run again.</p>}
+      {run.notices.length > 0 && (
+        <ul className="run-notices" data-testid="run-notices">
+          {run.notices.map((n) => (
+            <li key={n} className="notice-text" data-testid="run-notice">{n}</li>
+          ))}
+        </ul>
+      )}
       {run.status === 'failed' && (
         <p className="error-text" data-testid="run-error" role="alert">
-          The run failed: {run.error}. The case is unchanged; you can change settings and run again.
+          The run failed: {run.error?.replace(/\.$/, '')}. The case is unchanged; you can change settings and run again.
         </p>
       )}
     </section>

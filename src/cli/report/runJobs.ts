@@ -9,6 +9,7 @@ import { shiftCase } from '../../core/shift/index.ts';
 import { adaptCase, disposeAdaptation } from '../../core/tta/index.ts';
 import { readCaseFolder } from '../../node/readCaseFolder.ts';
 import { describeIssues } from '../describeIssues.ts';
+import { cliMemoryPlan } from '../memoryPlan.ts';
 import type { ReportJob, ReportRecord, ReportVariant } from './types.ts';
 
 export function machineDescription(backend: string): string {
@@ -65,7 +66,10 @@ export async function runJobs(jobs: ReportJob[], o: { data: string; runs: string
     const { mri, pre } = await load(job.variant);
     const ref = mri.label!.data as ArrayLike<number>;
     const t0 = performance.now();
-    const adaptation = await adaptCase(o.model, pre, { mode: job.mode, optimizer: job.optimizer, learningRate: job.learningRate, iterations: job.iterations, statsSlices: job.statsSlices }, { iterationBudgets: job.budgets ?? undefined });
+    const settings = { mode: job.mode, optimizer: job.optimizer, learningRate: job.learningRate, iterations: job.iterations, statsSlices: job.statsSlices };
+    const plan = cliMemoryPlan(o.model, pre, [settings], 8, 'wasm');
+    if (plan.settings[0].statsSlices !== settings.statsSlices) throw new Error(`${job.key}: ${plan.notices.join(' ')}`);
+    const adaptation = await adaptCase(o.model, pre, settings, { iterationBudgets: job.budgets ?? undefined, adaptBatchSize: plan.adaptBatchSizes[0] });
     const adaptSeconds = (performance.now() - t0) / 1000;
     const records: ReportRecord[] = [];
     try {
@@ -75,7 +79,7 @@ export async function runJobs(jobs: ReportJob[], o: { data: string; runs: string
         const t1 = performance.now();
         let dice = byIteration.get(choice.chosenIteration);
         if (!dice) {
-          const seg = await segmentCase(choice.weights, o.model.arch, pre, { bnStatisticsOverride: adaptation.bnStatisticsOverride });
+          const seg = await segmentCase(choice.weights, o.model.arch, pre, { batchSize: plan.batchSize, bnStatisticsOverride: adaptation.bnStatisticsOverride });
           dice = allDice(seg.labels, ref);
           byIteration.set(choice.chosenIteration, dice);
         }

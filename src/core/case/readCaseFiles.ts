@@ -1,30 +1,34 @@
 import { InputError, type InputIssue } from '../inputIssue.ts';
+import { checkFileSize } from '../memory/inputLimits.ts';
 import { detectModality } from '../modality/index.ts';
 import { readNifti } from '../volume/index.ts';
-import type { CaseFile, InputFile } from './types.ts';
+import type { CaseFile, InputFile, RefusedFile } from './types.ts';
 
 /**
  * Reads every dropped file and guesses its role from its name. A file that cannot be
  * read keeps its place in the list with the reason, so the user sees what happened to
  * each file; it never aborts the others.
  */
-export async function readCaseFiles(inputs: InputFile[], idPrefix = 'f'): Promise<CaseFile[]> {
+export async function readCaseFiles(inputs: (InputFile | RefusedFile)[], idPrefix = 'f'): Promise<CaseFile[]> {
   const files: CaseFile[] = [];
   for (const [index, input] of inputs.entries()) {
     const detectedRole = detectModality(input.name);
     let volume = null;
-    let readIssue: InputIssue | null = null;
-    try {
-      volume = await readNifti(input.bytes, input.name);
-    } catch (err) {
-      readIssue = err instanceof InputError
-        ? err.toIssue()
-        : { code: 'not-nifti', severity: 'error', files: [input.name], message: `${input.name} could not be read: ${(err as Error).message}` };
+    let readIssue: InputIssue | null = 'issue' in input ? input.issue : checkFileSize(input.name, input.bytes.byteLength);
+    const sizeBytes = 'issue' in input ? input.sizeBytes : input.bytes.byteLength;
+    if (!readIssue && 'bytes' in input) {
+      try {
+        volume = await readNifti(input.bytes, input.name);
+      } catch (err) {
+        readIssue = err instanceof InputError
+          ? err.toIssue()
+          : { code: 'not-nifti', severity: 'error', files: [input.name], message: `${input.name} could not be read: ${(err as Error).message}` };
+      }
     }
     files.push({
       id: `${idPrefix}${index}`,
       name: input.name,
-      sizeBytes: input.bytes.byteLength,
+      sizeBytes,
       detectedRole,
       role: detectedRole,
       volume,

@@ -8,6 +8,16 @@ export interface InputFile {
   bytes: Uint8Array | ArrayBuffer;
 }
 
+/**
+ * A file refused before it was read (e.g. too large to load at all, judged by its size):
+ * it still gets its row and its message.
+ */
+export interface RefusedFile {
+  name: string;
+  sizeBytes: number;
+  issue: InputIssue;
+}
+
 /** One dropped file after reading: its volume or why it could not be read, and its role. */
 export interface CaseFile {
   id: string;

@@ -3,13 +3,20 @@ import type { InputIssue, InputIssueCode } from '../inputIssue.ts';
 import { makeSyntheticCase, type SyntheticCase } from '../synthetic/index.ts';
 import { niftiOf } from '../testing/niftiFixtures.ts';
 import { loadCase } from './loadCase.ts';
-import type { CaseFile, InputFile } from './types.ts';
+import { checkFileSize } from '../memory/index.ts';
+import { droppedDuringRun, nonZeroBorderFraction } from '../validation/index.ts';
+import type { CaseFile, InputFile, RefusedFile } from './types.ts';
 import { validateCase } from './validateCase.ts';
 
 const GRID = { dims: [8, 8, 6] as [number, number, number] };
 const N = 8 * 8 * 6;
-/** A tiny valid scan: non-zero, finite. */
-const scan = (name: string, value = 100) => ({ name, bytes: niftiOf(name, new Int16Array(N).map((_, n) => value + (n % 13)), GRID) });
+/** Whether voxel n of the 8×8×6 grid lies on the volume's outer faces. */
+const onBorder = (n: number) => {
+  const [i, j, k] = [n % 8, Math.floor(n / 8) % 8, Math.floor(n / 64)];
+  return i === 0 || i === 7 || j === 0 || j === 7 || k === 0 || k === 5;
+};
+/** A tiny valid scan: finite, non-zero inside, 0 on the border (skull-stripped), 1 mm voxels. */
+const scan = (name: string, value = 100) => ({ name, bytes: niftiOf(name, new Int16Array(N).map((_, n) => (onBorder(n) ? 0 : value + (n % 13))), GRID) });
 const tinyCase = (): InputFile[] => [scan('c_t1.nii.gz'), scan('c_t1ce.nii.gz'), scan('c_t2.nii.gz'), scan('c_flair.nii.gz')];
 
 const codes = (issues: { code: InputIssueCode }[]) => issues.map((i) => i.code);
@@ -135,6 +142,64 @@ describe('loadCase / validateCase', () => {
     const bad = await loadCase([...tinyCase(), { name: 'c_seg.nii.gz', bytes: niftiOf('c_seg.nii.gz', labels, GRID) }]);
     const issue = only(bad.check.issues, 'label-values');
     expect(issue.message).toContain('outside {0, 1, 2, 4}: 3 (10 voxels), 5 (2 voxels)');
+  });
+
+  it('refuses scans that are not on a 1 mm grid and says which preprocessing is needed', async () => {
+    const raw = (name: string) => ({ name, bytes: niftiOf(name, new Int16Array(N).map((_, n) => (onBorder(n) ? 0 : 200)), { dims: GRID.dims, spacingMm: [0.9375, 0.9375, 5] }) });
+    const { check } = await loadCase([raw('c_t1.nii.gz'), raw('c_t1ce.nii.gz'), raw('c_t2.nii.gz'), raw('c_flair.nii.gz')]);
+    const issue = only(check.issues, 'not-1mm-grid');
+    expect(issue.files).toEqual(['c_t1.nii.gz', 'c_t1ce.nii.gz', 'c_t2.nii.gz', 'c_flair.nii.gz']);
+    expect(issue.message).toContain('Not on a 1 mm grid: c_t1.nii.gz (T1) has 0.938×0.938×5 mm voxels;');
+    expect(issue.message).toContain('skull stripping');
+    expect(issue.message).toContain('co-registration of the four modalities to one grid, and resampling to 1 × 1 × 1 mm voxels');
+    expect(check.mriCase).toBeNull();
+    // Within 5 % of 1 mm is the trained grid.
+    const near = (name: string) => ({ name, bytes: niftiOf(name, new Int16Array(N).map((_, n) => (onBorder(n) ? 0 : 200 + (n % 7))), { dims: GRID.dims, spacingMm: [1.02, 0.98, 1] }) });
+    const ok = await loadCase([near('c_t1.nii.gz'), near('c_t1ce.nii.gz'), near('c_t2.nii.gz'), near('c_flair.nii.gz')]);
+    expect(ok.check.issues).toEqual([]);
+  });
+
+  it('refuses a raw scanner export that is not skull-stripped (noise up to the volume’s faces)', async () => {
+    const inputs = tinyCase();
+    // Air around the head is noise, never exactly 0.
+    inputs[3] = { name: 'c_flair.nii.gz', bytes: niftiOf('c_flair.nii.gz', new Int16Array(N).map((_, n) => (onBorder(n) ? 3 + (n % 5) : 400)), GRID) };
+    const { check } = await loadCase(inputs);
+    const issue = only(check.issues, 'not-skull-stripped');
+    expect(issue.files).toEqual(['c_flair.nii.gz']);
+    expect(issue.message).toContain('Not skull-stripped: c_flair.nii.gz (FLAIR) is non-zero on 100 % of the volume\'s outer faces');
+    expect(issue.message).toContain('skull stripping (e.g. HD-BET or FSL BET)');
+  });
+
+  it('accepts a skull-stripped brain cropped tightly to its box (it touches the faces only here and there)', async () => {
+    const dims: [number, number, number] = [20, 24, 16];
+    const brain = new Int16Array(20 * 24 * 16).map((_, n) => {
+      const [i, j, k] = [n % 20, Math.floor(n / 20) % 24, Math.floor(n / 480)];
+      const r = Math.hypot((2 * i + 1) / 20 - 1, (2 * j + 1) / 24 - 1, (2 * k + 1) / 16 - 1);
+      return r <= 1 ? 100 + (n % 11) : 0;
+    });
+    const files = ['t1', 't1ce', 't2', 'flair'].map((m) => ({ name: `e_${m}.nii.gz`, bytes: niftiOf(`e_${m}.nii.gz`, brain, { dims }) }));
+    const { check } = await loadCase(files);
+    expect(check.issues).toEqual([]);
+    expect(nonZeroBorderFraction(check.mriCase!.modalities.t1)).toBeGreaterThan(0);
+    expect(nonZeroBorderFraction(check.mriCase!.modalities.t1)).toBeLessThan(0.5);
+  });
+
+  it('refuses a file too large to load by its size alone, without reading it, and keeps its row', async () => {
+    const huge: RefusedFile = { name: 'c_t2.nii', sizeBytes: 3 * 1024 ** 3, issue: checkFileSize('c_t2.nii', 3 * 1024 ** 3)! };
+    expect(checkFileSize('small.nii.gz', 20e6)).toBeNull();
+    const { files, check } = await loadCase([...tinyCase().filter((f) => !f.name.includes('t2')), huge]);
+    const issue = only(check.issues, 'too-large');
+    expect(issue.message).toContain('c_t2.nii is 3.0 GiB, more than the 512 MiB one scan may use');
+    expect(issue.message).toContain('check that this is one 3D scan (not a whole series)');
+    expect(only(check.issues, 'missing-modality').message).toContain('T2 (c_t2.nii could not be read)');
+    expect(files.find((f) => f.name === 'c_t2.nii')).toMatchObject({ sizeBytes: 3 * 1024 ** 3, role: 't2', volume: null });
+  });
+
+  it('says what happened to files dropped while a run is in progress', () => {
+    const issue = droppedDuringRun(['a_t1.nii.gz', 'a_t2.nii.gz']);
+    expect(issue.code).toBe('run-in-progress');
+    expect(issue.message).toBe('2 files (a_t1.nii.gz, a_t2.nii.gz) were not loaded: a run is in progress on the current case. Wait for it to finish or press Cancel, then drop the files again.');
+    expect(droppedDuringRun(['x.nii']).message).toMatch(/^x\.nii was not loaded/);
   });
 
   it('does not modify any dropped bytes', async () => {

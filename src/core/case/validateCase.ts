@@ -1,6 +1,6 @@
 import type { InputIssue } from '../inputIssue.ts';
 import { MODALITIES, isModality, type Modality } from '../modality/index.ts';
-import { checkLabelVoxels, checkRoles, checkSameGrid, checkScanVoxels, type RoleVolume } from '../validation/index.ts';
+import { checkLabelVoxels, checkPreprocessing, checkRoles, checkSameGrid, checkScanVoxels, type RoleVolume } from '../validation/index.ts';
 import type { NiftiVolume } from '../volume/index.ts';
 import type { CaseCheck, CaseFile, MriCase } from './types.ts';
 
@@ -18,6 +18,8 @@ export function validateCase(files: CaseFile[]): CaseCheck {
   for (const { role, volume } of assigned) {
     issues.push(...(isModality(role) ? checkScanVoxels(volume, role) : checkLabelVoxels(volume)));
   }
+  const scans = assigned.filter((a): a is { role: Modality; volume: NiftiVolume } => isModality(a.role));
+  issues.push(...checkPreprocessing(scans));
   // The reference is the first modality in channel order, so messages are stable.
   const ordered = [...assigned].sort((a, b) => roleOrder(a.role) - roleOrder(b.role));
   if (ordered.length > 1) issues.push(...checkSameGrid(ordered[0], ordered.slice(1)));

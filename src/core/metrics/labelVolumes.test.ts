@@ -14,7 +14,7 @@ describe('labelVolumes', () => {
   });
 
   it('reads the voxel size from the label file (2×2×3 mm = 0.012 mL)', async () => {
-    const synthetic = makeSyntheticCase({ seed: 4 });
+    const synthetic = makeSyntheticCase({ seed: 4, spacingMm: [2, 2, 3] });
     const seg = await readNifti(synthetic.files.seg.bytes, synthetic.files.seg.name);
     const volumes = labelVolumesOf(seg);
     for (const v of volumes) {

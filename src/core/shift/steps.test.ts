@@ -8,7 +8,8 @@ import type { Grid, ShiftStep, StepContext } from './types.ts';
 
 /** The phantom's T1 as float voxels, with the context a step needs. */
 function phantom(options: { noise?: number; spacingMm?: [number, number, number] } = {}) {
-  const c = makeSyntheticCase({ seed: 3, ...options });
+  // 2×2×3 mm: the grid these steps' expectations were written for.
+  const c = makeSyntheticCase({ seed: 3, spacingMm: [2, 2, 3], ...options });
   const grid: Grid = { dims: c.dims, spacingMm: c.spacingMm };
   const values = Float64Array.from(c.images.t1);
   const support = supportOf(values);

@@ -53,7 +53,8 @@ export interface SyntheticCase {
  */
 export function makeSyntheticCase(options: SyntheticCaseOptions = {}): SyntheticCase {
   const dims = options.dims ?? [48, 48, 24];
-  const spacingMm = options.spacingMm ?? [2, 2, 3];
+  // 1 mm isotropic like BraTS: the grid the model was trained on (validation refuses others).
+  const spacingMm = options.spacingMm ?? [1, 1, 1];
   const seed = options.seed ?? 1;
   const caseId = options.caseId ?? `Synthetic_${String(seed).padStart(4, '0')}`;
   const noise = options.noise ?? 0.04;

@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { AttuneModel } from '../model/decodeModel.ts';
 import { forwardNetwork, type BnMoments, type ModelWeights } from '../model/network.ts';
 import type { PreprocessedCase } from '../preprocess/index.ts';
-import { adaptBatchFor } from './adaptBatch.ts';
 import { klAlignmentLoss } from './klAlignmentLoss.ts';
 import { adaptableParameterNames, type AdaptMode, type AdaptSettings } from './modes.ts';
 import { statsSliceBatch } from './statsSlices.ts';
@@ -22,8 +21,8 @@ export interface AdaptCallbacks {
    * Statistics slices per forward/backward pass (default: all K at once). Memory grows
    * with it; the loss and its gradient do not depend on it (moments are pooled over the
    * passes, then each pass back-propagates its share), so a small value trades one extra
-   * forward pass per iteration for a fraction of the memory. Default: as many as fit
-   * DEFAULT_ADAPT_MEMORY_BUDGET (`adaptBatchFor`).
+   * forward pass per iteration for a fraction of the memory. Callers size it with
+   * src/core/memory's `planRun` (the worker and the CLI do).
    */
   adaptBatchSize?: number;
 }
@@ -78,7 +77,7 @@ export async function adaptCase(
   const { arch } = model;
   const batch = statsSliceBatch(pre, settings.statsSlices);
   const x = tf.tensor4d(batch.data, batch.shape); // uploaded once for every iteration
-  const parts = splitBatch(x, callbacks.adaptBatchSize ?? adaptBatchFor(settings.mode, batch.shape[1], batch.shape[2], batch.shape[0]));
+  const parts = splitBatch(x, callbacks.adaptBatchSize);
   const alignment = (weights: ModelWeights) => {
     if (parts.length === 1) {
       const { bnMoments } = forwardNetwork(weights, arch, x, { collectBnMoments: true });

@@ -7,4 +7,3 @@ export { registerWasmConv2dBackpropFilter } from './wasmConv2dBackpropFilter.ts'
 export { registerWasmSharedIdentity } from './wasmSharedIdentity.ts';
 export { adaptAndSegment, type AdaptationReport, type AdaptAndSegmentOptions } from './adaptAndSegment.ts';
 export { convInputGradient, registerConvGradients } from './convGradients.ts';
-export { adaptBatchFor, ADAPT_BYTES_PER_PIXEL, DEFAULT_ADAPT_MEMORY_BUDGET } from './adaptBatch.ts';

@@ -10,7 +10,6 @@ import { preprocess, type PreprocessedCase } from '../preprocess/index.ts';
 import { makeSyntheticCase } from '../synthetic/index.ts';
 import {
   adaptCase,
-  adaptBatchFor,
   adaptableParameterNames,
   disposeAdaptation,
   klAlignmentLoss,
@@ -213,13 +212,3 @@ describe('adaptCase', () => {
   });
 });
 
-describe('adaptBatchFor', () => {
-  it('fits one pass into the budget, never below one slice or above K', () => {
-    // bn: 12.6 kB/pixel × 192×144 ≈ 348 MB per slice
-    expect(adaptBatchFor('bn', 192, 144, 8, 768 * 2 ** 20)).toBe(2);
-    expect(adaptBatchFor('normalizer', 192, 144, 8, 1024 * 2 ** 20)).toBe(2);
-    expect(adaptBatchFor('bn', 64, 64, 8, 768 * 2 ** 20)).toBe(8);
-    expect(adaptBatchFor('bn', 192, 144, 8, 1)).toBe(1);
-    expect(adaptBatchFor('adabn', 192, 144, 8, 1)).toBe(8);
-  });
-});

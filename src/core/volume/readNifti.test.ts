@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../inputIssue.ts';
 import { makeSyntheticCase } from '../synthetic/index.ts';
 import { bytesOf, niftiOf, rawNifti } from '../testing/niftiFixtures.ts';
+import type { InputLimits } from '../memory/inputLimits.ts';
 import { readNifti } from './readNifti.ts';
 import { physicalValues } from './voxelScaling.ts';
 
@@ -16,8 +17,14 @@ async function readError(bytes: Uint8Array, name: string): Promise<InputError> {
   throw new Error(`expected ${name} to be refused`);
 }
 
+async function readErrorWith(bytes: Uint8Array, name: string, limits: InputLimits): Promise<InputError> {
+  const err = await readNifti(bytes, name, limits).then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(InputError);
+  return err as InputError;
+}
+
 describe('readNifti', () => {
-  const synthetic = makeSyntheticCase({ seed: 3 });
+  const synthetic = makeSyntheticCase({ seed: 3, spacingMm: [2, 2, 3] });
 
   it('reads a .nii.gz: grid, spacing, affine and voxels as written', async () => {
     const vol = await readNifti(synthetic.files.t1ce.bytes, synthetic.files.t1ce.name);
@@ -34,7 +41,7 @@ describe('readNifti', () => {
   });
 
   it('reads an uncompressed .nii the same way', async () => {
-    const plain = makeSyntheticCase({ seed: 3, gzip: false });
+    const plain = makeSyntheticCase({ seed: 3, gzip: false, spacingMm: [2, 2, 3] });
     expect(plain.files.t2.name.endsWith('.nii')).toBe(true);
     const vol = await readNifti(plain.files.t2.bytes, plain.files.t2.name);
     expect(Array.from(vol.data)).toEqual(Array.from(synthetic.images.t2));
@@ -108,7 +115,26 @@ describe('readNifti', () => {
     const bytes = rawNifti({ dim: [3, 4, 4, 3], datatype: 128, bitsPerVoxel: 24, voxelBytes: new Uint8Array(144) });
     const err = await readError(bytes, 'photo.nii');
     expect(err.code).toBe('unsupported-datatype');
-    expect(err.message).toContain('RGB24');
+    expect(err.message).toContain('photo.nii stores RGB24 voxels');
+    expect(err.message).toContain('Convert it to int16 or float32 first');
+  });
+
+  it('refuses a header that declares more voxels than the memory budget, before allocating them', async () => {
+    // 2048³ int16 = 16 GiB declared, 64 bytes present: "too large" (what to do), not "truncated".
+    const bytes = rawNifti({ dim: [3, 2048, 2048, 2048], datatype: 4, bitsPerVoxel: 16, voxelBytes: new Uint8Array(64) });
+    const err = await readError(bytes, 'whole-body.nii');
+    expect(err.code).toBe('too-large');
+    expect(err.message).toContain('whole-body.nii declares 2048×2048×2048 voxels (16.0 GiB), beyond the memory budget for one scan');
+    expect(err.message).toContain('crop and resample it to 1 mm');
+  });
+
+  it('stops inflating a .nii.gz past the budget instead of filling the memory', async () => {
+    const bomb = gzipSync(new Uint8Array(3 * 1024 * 1024)); // 3 MiB of zeros, a few KiB gzipped
+    const err = await readErrorWith(bomb, 'bomb.nii.gz', { maxFileBytes: 1e9, maxVoxelBytes: 1024 * 1024, maxVoxels: 1e9 });
+    expect(err.code).toBe('too-large');
+    expect(err.message).toContain('bomb.nii.gz decompresses to more than 2 MiB');
+    // The same file within the default budget is simply not NIfTI.
+    expect((await readError(bomb, 'bomb.nii.gz')).code).toBe('not-nifti');
   });
 
   it('reads big-endian files into native order', async () => {

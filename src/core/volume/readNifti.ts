@@ -1,7 +1,8 @@
 import * as nifti from 'nifti-reader-js';
 import { InputError } from '../inputIssue.ts';
 import { SUPPORTED_DATATYPES, datatypeName } from './datatypes.ts';
-import { gunzip, isGzip } from './gzip.ts';
+import { checkDeclaredSize, decompressedTooLarge, INPUT_LIMITS, type InputLimits } from '../memory/inputLimits.ts';
+import { DecompressedTooLarge, gunzip, isGzip } from './gzip.ts';
 import type { NiftiHeader, NiftiVolume } from './types.ts';
 import { headerScaling } from './voxelScaling.ts';
 
@@ -14,14 +15,17 @@ const MM_PER_UNIT: Record<number, number> = { 0: 1, 1: 1000, 2: 1, 3: 0.001 };
  * dimensionality, voxel type) and throws InputError with a message naming the file.
  * The caller's bytes are copied, never modified or retained.
  */
-export async function readNifti(bytes: Uint8Array | ArrayBuffer, name: string): Promise<NiftiVolume> {
+export async function readNifti(bytes: Uint8Array | ArrayBuffer, name: string, limits: InputLimits = INPUT_LIMITS): Promise<NiftiVolume> {
   const input = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   let raw: Uint8Array;
   const compressed = isGzip(input);
   if (compressed) {
+    // Voxels plus room for the header and its extensions.
+    const inflateLimit = limits.maxVoxelBytes + 1024 * 1024;
     try {
-      raw = await gunzip(input);
+      raw = await gunzip(input, inflateLimit);
     } catch (err) {
+      if (err instanceof DecompressedTooLarge) throw decompressedTooLarge(name, inflateLimit);
       throw new InputError(
         'corrupt-gzip',
         `${name}: the gzip data is corrupt or truncated (${(err as Error).message}). ` +
@@ -57,11 +61,14 @@ export async function readNifti(bytes: Uint8Array | ArrayBuffer, name: string): 
   if (!type) {
     throw new InputError(
       'unsupported-datatype',
-      `${name} stores ${datatypeName(header.datatypeCode)} voxels; Attune reads integer or float scalar volumes.`,
+      `${name} stores ${datatypeName(header.datatypeCode)} voxels; Attune reads integer or float scalar volumes (one value per voxel). Convert it to int16 or float32 first (e.g. with nibabel or fslmaths -odt float).`,
       [name],
     );
   }
 
+  // Before the truncation check: a header declaring 2048³ voxels is "too large", not "truncated".
+  const tooLarge = checkDeclaredSize(name, dims, type.array.BYTES_PER_ELEMENT, limits);
+  if (tooLarge) throw tooLarge;
   const voxelCount = dims[0] * dims[1] * dims[2];
   const byteSize = voxelCount * type.array.BYTES_PER_ELEMENT;
   const offset = Math.round(header.vox_offset);
