@@ -1,26 +1,18 @@
 import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { makeTinyModelFiles } from '../core/model/testing/tinyModel.ts';
 import { makeSyntheticCase } from '../core/synthetic/index.ts';
 import { niftiOf, rawNifti } from '../core/testing/niftiFixtures.ts';
 import { readNifti, writeNifti } from '../core/volume/index.ts';
-import { main } from './main.ts';
+import { runCli } from './testing/runCli.ts';
 
 /**
  * Issue 8, bad input on the command line: `attune segment` refuses each kind with the same
  * specific message as the app (core's checks), exit code 1, and writes no mask.
  */
-async function run(args: string[]) {
-  const err: string[] = [];
-  const se = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
-  try {
-    return { code: await main(args), stderr: err.join('') };
-  } finally {
-    se.mockRestore();
-  }
-}
+const run = runCli;
 
 describe('attune segment refuses bad input with a specific message', () => {
   const root = mkdtempSync(join(tmpdir(), 'attune-bad-'));

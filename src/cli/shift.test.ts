@@ -1,23 +1,15 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MODALITIES } from '../core/modality/index.ts';
 import { shiftCase } from '../core/shift/index.ts';
 import { makeSyntheticCase } from '../core/synthetic/index.ts';
 import { readCaseFolder } from '../node/readCaseFolder.ts';
 import { caseFolders } from './caseFolders.ts';
-import { main } from './main.ts';
+import { runCli } from './testing/runCli.ts';
 
-async function run(args: string[]) {
-  const err: string[] = [];
-  const se = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
-  try {
-    return { code: await main(args), stderr: err.join('') };
-  } finally {
-    se.mockRestore();
-  }
-}
+const run = runCli;
 
 function sameVoxels(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;

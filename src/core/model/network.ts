@@ -63,24 +63,21 @@ export function forwardNetwork(
     throw new Error('forwardNetwork: fused inference cannot measure BN inputs (collectBnMoments / bnStatistics "input")');
   }
 
+  /** A BN layer's scale/offset with the given statistics, else its running statistics. */
+  const bnParams = (bn: string, stats: BnMoments | undefined) => ({
+    gamma: w(`${bn}/gamma`) as tf.Tensor1D,
+    beta: w(`${bn}/beta`) as tf.Tensor1D,
+    mean: stats?.mean ?? (w(`${bn}/moving_mean`) as tf.Tensor1D),
+    variance: stats?.variance ?? (w(`${bn}/moving_variance`) as tf.Tensor1D),
+  });
   const convBn = (name: string, input: tf.Tensor4D, kind: 'conv' | 'down' | 'tconv'): tf.Tensor4D => {
     const kernel = w(`${name}/kernel`) as tf.Tensor4D;
+    const bn = `${name}_bn`;
     if (fused) {
-      const bn = `${name}_bn`;
-      const stats = options.bnStatisticsOverride?.[bn];
-      const folded = foldBatchNorm(
-        {
-          gamma: w(`${bn}/gamma`) as tf.Tensor1D,
-          beta: w(`${bn}/beta`) as tf.Tensor1D,
-          mean: stats?.mean ?? (w(`${bn}/moving_mean`) as tf.Tensor1D),
-          variance: stats?.variance ?? (w(`${bn}/moving_variance`) as tf.Tensor1D),
-        },
-        arch.bnEpsilon,
-      );
+      const folded = foldBatchNorm(bnParams(bn, options.bnStatisticsOverride?.[bn]), arch.bnEpsilon);
       return kind === 'tconv' ? tconv2x2BnLeaky(input, kernel, folded, slope) : conv3x3BnLeaky(input, kernel, kind === 'down' ? 2 : 1, folded, slope);
     }
     const z = kind === 'tconv' ? tconv2x2(input, kernel) : conv3x3(input, kernel, kind === 'down' ? 2 : 1);
-    const bn = `${name}_bn`;
     let own: BnMoments | undefined;
     if (options.collectBnMoments || options.bnStatistics === 'input') {
       const { mean, variance } = tf.moments(z, [0, 1, 2]);
@@ -88,16 +85,7 @@ export function forwardNetwork(
       moments[bn] = own;
     }
     const stats = options.bnStatistics === 'input' ? own : options.bnStatisticsOverride?.[bn];
-    const y = batchNormInference(
-      z,
-      {
-        gamma: w(`${bn}/gamma`) as tf.Tensor1D,
-        beta: w(`${bn}/beta`) as tf.Tensor1D,
-        mean: stats?.mean ?? (w(`${bn}/moving_mean`) as tf.Tensor1D),
-        variance: stats?.variance ?? (w(`${bn}/moving_variance`) as tf.Tensor1D),
-      },
-      arch.bnEpsilon,
-    );
+    const y = batchNormInference(z, bnParams(bn, stats), arch.bnEpsilon);
     return tf.leakyRelu(y, slope);
   };
   const block = (name: string, input: tf.Tensor4D, down: boolean) =>
