@@ -65,6 +65,9 @@ describe('report sections', () => {
     // shift score rises with severity exactly as Dice falls (up to the group offset): r < −0.9
     const r = Number(/Pearson r\(shift score, mean Dice NCR\/ED\/ET\) = \*\*(-?[0-9.]+)\*\*/.exec(markdown)![1]);
     expect(r).toBeLessThan(-0.9);
+    expect(markdown).toMatch(/Shift score vs Dice without adaptation: Pearson r = -0\.\d\d over 12 scans — scans further from the training statistics were segmented worse/);
+    // bn wins back Dice on every shifted scan and ties on the real ones: adapting always is never worse
+    expect(markdown).toMatch(/Gating \*\*bn\*\* at T = [^\n]*adapting every scan was best|Gating \*\*bn\*\*[^\n]*the gate beats/);
     expect(figures[0].svg).toMatch(/^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(figures[0].svg.match(/<polyline/g)).toHaveLength(2 * 3); // 2 presets × 3 modes
     expect(markdown).toMatch(/\| low-field \| 0 \| 1\.500 \| 0\.900 \| 0\.900 \| 0\.900 \|/); // severity 0 = the real scan (table runs)

@@ -245,7 +245,26 @@ function findings(jobs: ReportJob[], byKey: Map<string, ReportRecord[]>, modes: 
     if (parts.length || sweep) out.push(`- **${mode}**: mean Dice NCR/ED/ET change ${parts.join('; ')}${sweep}.`);
   }
   for (const g of gates) {
-    out.push(`- Gating **${g.mode}** at T = ${Number.isFinite(g.threshold) ? g.threshold.toFixed(2) : '−∞'}: ${f3(g.gated)} in-sample vs never ${f3(g.never)} / always ${f3(g.always)}; leave-one-out ${f3(g.gatedLoo)} — ${g.gatedLoo > g.never + 0.005 ? 'the gate helps beyond these scans' : 'no evidence the gate helps on unseen scans'}.`);
+    const verdict =
+      g.adapted === 0
+        ? 'never adapting was best on these scans'
+        : g.adapted === g.scans
+          ? 'adapting every scan was best on these scans'
+          : g.gatedLoo > Math.max(g.never, g.always) + 0.005
+            ? 'the gate beats both never and always, also leave-one-out'
+            : 'no evidence the gate beats the better of never/always on unseen scans';
+    out.push(`- Gating **${g.mode}** at T = ${Number.isFinite(g.threshold) ? g.threshold.toFixed(2) : '−∞'} (${g.adapted}/${g.scans} scans adapted): ${f3(g.gated)} in-sample vs never ${f3(g.never)} / always ${f3(g.always)}; leave-one-out ${f3(g.gatedLoo)} — ${verdict}.`);
+  }
+  const none = uniqueByCase(all.filter((r) => r.mode === 'none'));
+  const r = none.length >= 2 ? pearson(none.map((x) => x.shiftScore), none.map(meanClassDice)) : null;
+  if (r !== null) {
+    const reading =
+      r <= -0.3
+        ? 'scans further from the training statistics were segmented worse, as the method assumes'
+        : r >= 0.3
+          ? 'scans with a higher shift score were segmented *better*: on these scans the score does not measure harm from the shift'
+          : 'no clear relation between the shift score and accuracy';
+    out.push(`- Shift score vs Dice without adaptation: Pearson r = ${r.toFixed(2)} over ${none.length} scans — ${reading}.`);
   }
   out.push('');
   return out;
