@@ -1,5 +1,5 @@
-import type { BratsLabelKey } from '../core/index.ts';
-import type { ChangeKind } from '../core/results/index.ts';
+import { BRATS_LABELS, type BratsLabelKey } from '../core/index.ts';
+import { CHANGE_VALUES, type ChangeKind } from '../core/results/index.ts';
 import type { AdaptMode } from '../core/tta/index.ts';
 
 /**
@@ -17,15 +17,21 @@ export const LABEL_OPACITY = 0.6;
 
 export const rgb = ([r, g, b]: [number, number, number]) => `rgb(${r}, ${g}, ${b})`;
 
+/** A niivue label colour map: value 0 transparent, then one opaque colour per [label, value]. */
+function niivueColormap<K extends string>(colours: Record<K, [number, number, number]>, values: Record<K, number>) {
+  const keys = Object.keys(values) as K[];
+  return {
+    R: [0, ...keys.map((k) => colours[k][0])],
+    G: [0, ...keys.map((k) => colours[k][1])],
+    B: [0, ...keys.map((k) => colours[k][2])],
+    A: [0, ...keys.map(() => 255)],
+    I: [0, ...keys.map((k) => values[k])],
+    labels: ['', ...keys],
+  };
+}
+
 /** niivue label colour map for values 0 (transparent), 1 NCR, 2 ED, 4 ET. */
-export const NIIVUE_LABEL_COLORMAP = {
-  R: [0, LABEL_COLOURS.NCR[0], LABEL_COLOURS.ED[0], LABEL_COLOURS.ET[0]],
-  G: [0, LABEL_COLOURS.NCR[1], LABEL_COLOURS.ED[1], LABEL_COLOURS.ET[1]],
-  B: [0, LABEL_COLOURS.NCR[2], LABEL_COLOURS.ED[2], LABEL_COLOURS.ET[2]],
-  A: [0, 255, 255, 255],
-  I: [0, 1, 2, 4],
-  labels: ['', 'NCR', 'ED', 'ET'],
-};
+export const NIIVUE_LABEL_COLORMAP = niivueColormap(LABEL_COLOURS, Object.fromEntries(BRATS_LABELS.map((l) => [l.key, l.value])) as Record<BratsLabelKey, number>);
 
 /**
  * "Changed voxels" overlay: gained cyan, lost magenta, relabelled violet — hues that no
@@ -37,14 +43,7 @@ export const CHANGE_COLOURS: Record<ChangeKind, [number, number, number]> = {
   relabelled: [150, 110, 255],
 };
 
-export const NIIVUE_CHANGE_COLORMAP = {
-  R: [0, CHANGE_COLOURS.gained[0], CHANGE_COLOURS.lost[0], CHANGE_COLOURS.relabelled[0]],
-  G: [0, CHANGE_COLOURS.gained[1], CHANGE_COLOURS.lost[1], CHANGE_COLOURS.relabelled[1]],
-  B: [0, CHANGE_COLOURS.gained[2], CHANGE_COLOURS.lost[2], CHANGE_COLOURS.relabelled[2]],
-  A: [0, 255, 255, 255],
-  I: [0, 1, 2, 3],
-  labels: ['', 'gained', 'lost', 'relabelled'],
-};
+export const NIIVUE_CHANGE_COLORMAP = niivueColormap(CHANGE_COLOURS, CHANGE_VALUES);
 
 /** One colour per adaptation mode in charts and tables. */
 export const MODE_COLOURS: Record<AdaptMode, string> = {
