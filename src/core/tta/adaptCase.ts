@@ -205,7 +205,9 @@ async function optimise(
   const names = adaptableParameterNames(model.arch, settings.mode);
   const vars = names.map((n) => tf.variable(model.weights[n], true));
   const current = (): ModelWeights => ({ ...model.weights, ...Object.fromEntries(names.map((n, i) => [n, vars[i]])) });
-  const brain = settings.mode === 'tent' ? tf.tidy(() => tf.cast(tf.any(tf.notEqual(x, 0), 3), 'float32') as tf.Tensor3D) : null;
+  const brain = settings.mode === 'tent' ? brainMaskOf(x) : null;
+  // TENT in passes: each pass's own brain pixels, made once for every iteration
+  const partBrains = brain && parts.length > 1 ? parts.map((p) => brainMaskOf(p.x)) : [];
   const objective =
     settings.mode === 'tent'
       ? () => predictionEntropy(forwardNetwork(current(), model.arch, x).logits, brain!)
@@ -234,9 +236,8 @@ async function optimise(
     if (settings.mode === 'tent') {
       let loss = 0;
       const total: tf.Tensor[] = [];
-      for (const part of parts) {
-        const partBrain = tf.tidy(() => tf.cast(tf.any(tf.notEqual(part.x, 0), 3), 'float32') as tf.Tensor3D);
-        const f = () => tf.div(tf.sum(tf.mul(entropyMap(forwardNetwork(current(), model.arch, part.x).logits), partBrain)), Math.max(brainPixels, 1)) as tf.Scalar;
+      for (const [i, part] of parts.entries()) {
+        const f = () => tf.div(tf.sum(tf.mul(entropyMap(forwardNetwork(current(), model.arch, part.x).logits), partBrains[i])), Math.max(brainPixels, 1)) as tf.Scalar;
         if (step) {
           const { value, grads } = tf.variableGrads(f, vars);
           loss += (await value.data())[0];
@@ -247,7 +248,6 @@ async function optimise(
           loss += (await value.data())[0];
           value.dispose();
         }
-        partBrain.dispose();
       }
       if (step) applyGradients(total);
       return loss;
@@ -345,7 +345,13 @@ async function optimise(
     vars.forEach((v) => v.dispose());
     optimizer.dispose();
     brain?.dispose();
+    partBrains.forEach((t) => t.dispose());
   }
+}
+
+/** 1 where any modality is non-zero (the skull-stripped brain), [N, H, W]. */
+function brainMaskOf(x: tf.Tensor4D): tf.Tensor3D {
+  return tf.tidy(() => tf.cast(tf.any(tf.notEqual(x, 0), 3), 'float32') as tf.Tensor3D);
 }
 
 /** TENT's objective: mean Shannon entropy of the softmax over brain pixels. */
