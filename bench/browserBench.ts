@@ -11,7 +11,7 @@ import { MODALITIES } from '../src/core/modality/index.ts';
 import { preprocess } from '../src/core/preprocess/index.ts';
 import { makeSyntheticCase } from '../src/core/synthetic/index.ts';
 import { adaptAndSegment, DEFAULT_SETTINGS, statsSliceBatch } from '../src/core/tta/index.ts';
-import { limitsFor, planRun } from '../src/core/memory/index.ts';
+import { limitsFor, planRun, weightBytesOf } from '../src/core/memory/index.ts';
 import { pickBackend } from '../src/worker/backend.ts';
 import { loadModel } from '../src/worker/loadModel.ts';
 import { SHIPPED_MODEL } from '../src/worker/shippedModel.ts';
@@ -72,8 +72,7 @@ async function main() {
     let segmentSeconds = 0, adaptSeconds = 0;
     // the worker's memory plan for this backend: how many statistics slices per pass
     const gpuLimits = (tf.backend() as unknown as { device?: { limits: { maxStorageBufferBindingSize: number; maxBufferSize: number } } }).device?.limits;
-    const weightBytes = Object.values(model.weights).reduce((n, t) => n + 4 * t.size, 0);
-    const adaptBatchSize = planRun(model.arch, { height: h, width: w }, weightBytes, { batchSize, settings: [settings] }, limitsFor(picked.backend === 'webgpu' ? 'webgpu' : 'wasm', gpuLimits)).adaptBatchSizes[0];
+    const adaptBatchSize = planRun(model.arch, { height: h, width: w }, weightBytesOf(model.weights), { batchSize, settings: [settings] }, limitsFor(picked.backend === 'webgpu' ? 'webgpu' : 'wasm', gpuLimits)).adaptBatchSizes[0];
     // No tf.profile here: with adaptation in passes it records ~10^5 kernels and overflowed
     // the stack in Chromium; the real memory (heap / buffer pool) is what P3 asks for.
     const r = await adaptAndSegment(model, pre, settings, { batchSize, adaptBatchSize });

@@ -18,7 +18,7 @@ import { forwardNetwork, segmentCase } from '../src/core/model/index.ts';
 import { makeSyntheticCase } from '../src/core/synthetic/index.ts';
 import { preprocess } from '../src/core/preprocess/index.ts';
 import { adaptAndSegment, DEFAULT_SETTINGS, registerConvGradients, statsSliceBatch } from '../src/core/tta/index.ts';
-import { limitsFor, planRun } from '../src/core/memory/index.ts';
+import { limitsFor, planRun, weightBytesOf } from '../src/core/memory/index.ts';
 import { loadModelDir } from '../src/node/loadModelDir.ts';
 import { readCaseFolder } from '../src/node/readCaseFolder.ts';
 import { patchWebGpuKernels } from '../src/worker/webgpuKernels.ts';
@@ -99,8 +99,7 @@ async function main() {
   // The memory plan's adaptation passes first: tfjs's GPU buffer pool only grows, so its size after
   // those two runs is their peak; then all 8 statistics slices at once.
   const modes = flag('modes', 'bn,normalizer').split(',') as ('bn' | 'normalizer')[];
-  const weightBytes = Object.values(model.weights).reduce((n, t) => n + 4 * t.size, 0);
-  const planned = (mode: 'bn' | 'normalizer') => planRun(model.arch, { height: h, width: w }, weightBytes, { batchSize: 8, settings: [DEFAULT_SETTINGS[mode]] }, limitsFor('webgpu', limits)).adaptBatchSizes[0];
+  const planned = (mode: 'bn' | 'normalizer') => planRun(model.arch, { height: h, width: w }, weightBytesOf(model.weights), { batchSize: 8, settings: [DEFAULT_SETTINGS[mode]] }, limitsFor('webgpu', limits)).adaptBatchSizes[0];
   const plan = flag('adapt-batches', 'plan,8').split(',').flatMap((b) => modes.map((mode) => ({ mode, adaptBatchSize: b === 'plan' ? planned(mode) : Number(b) })));
   for (const { mode, adaptBatchSize } of plan) {
     const settings = { ...DEFAULT_SETTINGS[mode], iterations };

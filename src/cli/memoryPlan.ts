@@ -1,4 +1,4 @@
-import { limitsFor, planRun, type RunPlan } from '../core/memory/index.ts';
+import { limitsFor, planRun, weightBytesOf, type RunPlan } from '../core/memory/index.ts';
 import type { AttuneModel } from '../core/model/index.ts';
 import type { PreprocessedCase } from '../core/preprocess/index.ts';
 import type { AdaptSettings } from '../core/tta/index.ts';
@@ -8,8 +8,7 @@ import type { AdaptSettings } from '../core/tta/index.ts';
  * batch sizes, adaptation passes, or a refusal (thrown, with its message).
  */
 export function cliMemoryPlan(model: AttuneModel, pre: PreprocessedCase, settings: AdaptSettings[], batchSize: number, backend: 'wasm' | 'cpu'): RunPlan {
-  const weightBytes = Object.values(model.weights).reduce((n, t) => n + 4 * t.size, 0);
-  const plan = planRun(model.arch, { height: pre.shape[1], width: pre.shape[2] }, weightBytes, { batchSize, settings }, limitsFor(backend));
+  const plan = planRun(model.arch, { height: pre.shape[1], width: pre.shape[2] }, weightBytesOf(model.weights), { batchSize, settings }, limitsFor(backend));
   if (plan.refusal) throw new Error(plan.refusal);
   return plan;
 }

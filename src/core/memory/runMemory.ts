@@ -87,6 +87,11 @@ export interface TensorTally {
 
 type Arch = Pick<Architecture, 'widths' | 'modalities' | 'classes'>;
 
+/** Bytes of a model's float32 tensors (what `estimateRun` calls weightBytes). */
+export function weightBytesOf(weights: Record<string, { size: number }>): number {
+  return Object.values(weights).reduce((n, t) => n + 4 * t.size, 0);
+}
+
 /** Filters of the per-modality normalizer CNN (models/README.md §3). */
 const NORMALIZER_FILTERS = 16;
 
