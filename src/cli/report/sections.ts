@@ -99,13 +99,21 @@ function severitySweep(jobs: ReportJob[], byKey: Map<string, ReportRecord[]>, ct
   return out;
 }
 
+const uniqueByCase = (rs: ReportRecord[]) => rs.filter((r, i) => rs.findIndex((x) => x.case === r.case) === i);
+
+/** One no-adaptation record per scan (table and sweep), for the scatter, the gate and r. */
+const noAdaptation = (all: ReportRecord[]) => uniqueByCase(all.filter((r) => r.mode === 'none'));
+
+/** Pearson r(shift score, mean Dice NCR/ED/ET) over scans without adaptation; null below 2 scans. */
+const shiftDiceR = (none: ReportRecord[]) => (none.length >= 2 ? pearson(none.map((x) => x.shiftScore), none.map(meanClassDice)) : null);
+
 /** The method's Figure 8: does the shift score (iteration-0 loss) predict accuracy without adaptation? */
 function shiftVsDice(jobs: ReportJob[], byKey: Map<string, ReportRecord[]>, ctx: ReportContext, figures: ReportOutput['figures']): string[] {
   const all = defaultRecords(jobs, byKey);
-  const none = uniqueByCase(all.filter((r) => r.mode === 'none'));
+  const none = noAdaptation(all);
   const out = ['### Shift score vs accuracy (Figure 8 analog)', ''];
   if (none.length < 2) return [...out, 'Needs at least two scans without adaptation.', ''];
-  const r = pearson(none.map((x) => x.shiftScore), none.map(meanClassDice));
+  const r = shiftDiceR(none);
   const gains = uniqueByCase(all.filter((x) => x.mode === 'bn')).flatMap((b) => {
     const n = none.find((x) => x.case === b.case);
     return n ? [[n.shiftScore, meanClassDice(b) - meanClassDice(n)] as [number, number]] : [];
@@ -131,7 +139,6 @@ function shiftVsDice(jobs: ReportJob[], byKey: Map<string, ReportRecord[]>, ctx:
   return out;
 }
 
-const uniqueByCase = (rs: ReportRecord[]) => rs.filter((r, i) => rs.findIndex((x) => x.case === r.case) === i);
 
 function sensitivity(jobs: ReportJob[], byKey: Map<string, ReportRecord[]>): string[] {
   const sj = jobs.filter((j) => j.section === 'sensitivity' && j.budgets);
@@ -201,7 +208,7 @@ export function gatePolicy(pairs: { shift: number; none: number; adapted: number
 
 function gating(jobs: ReportJob[], byKey: Map<string, ReportRecord[]>, modes: AdaptMode[]): { lines: string[]; results: GateResult[] } {
   const all = defaultRecords(jobs, byKey);
-  const none = uniqueByCase(all.filter((r) => r.mode === 'none'));
+  const none = noAdaptation(all);
   const out = ['### Gated policy: adapt only when the shift score is above T', ''];
   out.push('Per mode, over every scan with both a no-adaptation and a default-setting adaptation record (table + sweep). T is chosen on these same scans (in-sample, optimistic); the leave-one-out column picks T without the scan it decides for.', '');
   out.push(...header(['mode', 'scans', 'never', 'always', 'T', 'adapted', 'gated (in-sample)', 'gated (leave-one-out)']));
@@ -255,8 +262,8 @@ function findings(jobs: ReportJob[], byKey: Map<string, ReportRecord[]>, modes: 
             : 'no evidence the gate beats the better of never/always on unseen scans';
     out.push(`- Gating **${g.mode}** at T = ${Number.isFinite(g.threshold) ? g.threshold.toFixed(2) : '−∞'} (${g.adapted}/${g.scans} scans adapted): ${f3(g.gated)} in-sample vs never ${f3(g.never)} / always ${f3(g.always)}; leave-one-out ${f3(g.gatedLoo)} — ${verdict}.`);
   }
-  const none = uniqueByCase(all.filter((r) => r.mode === 'none'));
-  const r = none.length >= 2 ? pearson(none.map((x) => x.shiftScore), none.map(meanClassDice)) : null;
+  const none = noAdaptation(all);
+  const r = shiftDiceR(none);
   if (r !== null) {
     const reading =
       r <= -0.3
