@@ -51,7 +51,7 @@ describe('attune segment refuses bad input with a specific message', () => {
       return caseDir('nan', { t1: { bytes: writeNifti(t1, data) } });
     }, ['C_t1.nii.gz (T1) contains 1 non-finite voxel (NaN or ±Infinity)']],
     ['all-zero volume', () => caseDir('zero', { t1ce: { bytes: niftiOf('C_t1ce.nii.gz', new Int16Array(X * Y * Z), { dims: c.dims }) } }), ['C_t1ce.nii.gz (T1Gd) is empty: every voxel is 0']],
-    ['label with foreign values', () => caseDir('labels', { seg: { bytes: niftiOf('C_seg.nii.gz', new Uint8Array(X * Y * Z).fill(7, 0, 40), { dims: c.dims }) } }), ['C_seg.nii.gz (label map) contains values outside {0, 1, 2, 4}: 7 (40 voxels)']],
+    ['label with foreign values', () => caseDir('labels', { seg: { bytes: niftiOf('C_seg.nii.gz', new Uint8Array(X * Y * Z).fill(7, 0, 40), { dims: c.dims }) } }), ['C_seg.nii.gz (label map) contains values that no BraTS convention uses: 7.', '7 (40 voxels)']],
     ['label on another grid', () => caseDir('labelgrid', { seg: { bytes: niftiOf('C_seg.nii.gz', new Uint8Array(8 * 8 * 8), { dims: [8, 8, 8] }) } }), ['C_seg.nii.gz (Label map) is 8×8×8 voxels']],
     ['unsupported datatype', () => caseDir('rgb', { t1: { name: 'C_t1.nii', bytes: rawNifti({ dim: [3, X, Y, Z], datatype: 128, bitsPerVoxel: 24, voxelBytes: new Uint8Array(X * Y * Z * 3) }) } }), ['C_t1.nii stores RGB24 voxels']],
     ['a file beyond the memory budget', () => {

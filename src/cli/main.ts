@@ -13,7 +13,8 @@ export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../models/attune-brat
 const USAGE = `usage:
   attune benchmark <folder> [--modes none,normalizer,bn,tent,adabn] [--iterations N] [--lr X]
                    [--optimizer sgd|adam] [--slices K] [--json out.json]
-  attune segment <files or folder> [--mode bn] --out mask.nii.gz [--iterations N] [--lr X] [--optimizer sgd|adam] [--slices K]
+  attune segment <files or folder> [--mode bn] --out mask.nii.gz [--labels 2021|2023]
+                 [--iterations N] [--lr X] [--optimizer sgd|adam] [--slices K]
 common: [--model <dir with model.json>] [--backend wasm|cpu] [--batch slices per forward pass]
   attune shift <case folder> --preset low-field|different-vendor|thick-slices|bias-field|noisy|blur|contrast|gamma|gain-offset
                --severity 0-4 [--seed N] --out <folder>   (writes <folder>/<case>-<preset>-s<S>/)

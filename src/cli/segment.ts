@@ -1,6 +1,9 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { loadCase } from '../core/case/index.ts';
+import { LABEL_CONVENTIONS, fromInternalLabels, parseLabelConvention, type LabelConvention } from '../core/labels/index.ts';
+import { allDice } from '../core/metrics/dice.ts';
 import type { AttuneModel } from '../core/model/index.ts';
+import { orientationName } from '../core/orientation/index.ts';
 import { preprocess } from '../core/preprocess/index.ts';
 import { adaptAndSegment, parseMode } from '../core/tta/index.ts';
 import { writeNifti } from '../core/volume/index.ts';
@@ -9,13 +12,19 @@ import { describeIssues } from './describeIssues.ts';
 import { cliMemoryPlan } from './memoryPlan.ts';
 import { settingsFromFlags } from './settings.ts';
 
-export const SEGMENT_FLAGS = ['mode', 'out', 'iterations', 'lr', 'optimizer', 'slices', 'model', 'backend', 'batch'] as const;
+export const SEGMENT_FLAGS = ['mode', 'out', 'iterations', 'lr', 'optimizer', 'slices', 'model', 'backend', 'batch', 'labels'] as const;
 
-/** `attune segment <files or folder> --mode bn --out mask.nii.gz`: one scan → a mask on the input's grid and header. */
+/**
+ * `attune segment <files or folder> --mode bn --out mask.nii.gz [--labels 2021|2023]`: one scan →
+ * a mask on the input's grid and header, in the label convention asked for (default: the
+ * label map's, if one is given, else BraTS 2021). With a label map, Dice is logged too.
+ */
 export async function segment(inputs: string[], flags: Record<string, string>, model: AttuneModel, log: (s: string) => void): Promise<void> {
   if (!flags.out) throw new Error('--out <mask.nii.gz> is required');
   if (!/\.nii(\.gz)?$/i.test(flags.out)) throw new Error(`--out must end in .nii or .nii.gz, got "${flags.out}"`);
   const mode = parseMode(flags.mode ?? 'bn');
+  const asked = flags.labels === undefined ? null : parseLabelConvention(flags.labels);
+  if (flags.labels !== undefined && !asked) throw new Error(`--labels must be 2021 (ET = 4) or 2023 (ET = 3), got "${flags.labels}"`);
   let loaded;
   if (inputs.length === 1 && (await stat(inputs[0])).isDirectory()) loaded = await readCaseFolder(inputs[0]);
   else {
@@ -24,6 +33,8 @@ export async function segment(inputs: string[], flags: Record<string, string>, m
   const mri = loaded.check.mriCase;
   if (!mri) throw new Error(describeIssues(loaded.check.issues));
   const pre = preprocess(mri.modalities);
+  if (!pre.orientation.identity) log(`scan stored ${orientationName(pre.orientation)}: segmented in the model's LPS orientation, mask written on the input's grid`);
+  if (mri.label) log(`label map: ${mri.labelConvention ? LABEL_CONVENTIONS[mri.labelConvention].name : 'no ET voxel (reads the same in BraTS 2021 and 2023+)'}`);
   // The same memory plan as the app's worker: Node's wasm heap has the same 4 GiB ceiling.
   const plan = cliMemoryPlan(model, pre, [settingsFromFlags(mode, flags)], flags.batch ? Number(flags.batch) : 8, flags.backend === 'cpu' ? 'cpu' : 'wasm');
   plan.notices.forEach(log);
@@ -34,7 +45,13 @@ export async function segment(inputs: string[], flags: Record<string, string>, m
     adaptBatchSize: plan.adaptBatchSizes[0],
     onIteration: (i, l) => log(`iteration ${i}: loss ${l.toFixed(5)}`),
   });
-  const bytes = writeNifti(mri.modalities.t1, segmentation.labels, { description: `Attune ${mode} mask`, gzip: /\.gz$/i.test(flags.out) });
+  const convention: LabelConvention = asked ?? mri.labelConvention ?? 'brats2021';
+  const mask = fromInternalLabels(segmentation.labels, convention);
+  const bytes = writeNifti(mri.modalities.t1, mask, { description: `Attune ${mode} mask`, gzip: /\.gz$/i.test(flags.out), intentCode: 1002 });
   await writeFile(flags.out, bytes);
-  log(`shift score ${report.shiftScore.toFixed(4)}, kept iteration ${report.chosenIteration}; wrote ${flags.out}`);
+  if (mri.label) {
+    const dice = allDice(segmentation.labels, mri.label.data as ArrayLike<number>);
+    log(`Dice ${Object.entries(dice).map(([k, v]) => `${k} ${v === null ? '–' : v.toFixed(4)}`).join(', ')}`);
+  }
+  log(`shift score ${report.shiftScore.toFixed(4)}, kept iteration ${report.chosenIteration}; wrote ${flags.out} (labels ${LABEL_CONVENTIONS[convention].name})`);
 }

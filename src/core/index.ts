@@ -9,3 +9,4 @@ export * from './preprocess/index.ts';
 export * from './metrics/index.ts';
 export * from './synthetic/index.ts';
 export * from './memory/index.ts';
+export * from './orientation/index.ts';

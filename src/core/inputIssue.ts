@@ -23,6 +23,7 @@ export type InputIssueCode =
   | 'too-large'
   | 'not-1mm-grid'
   | 'not-skull-stripped'
+  | 'oblique-grid'
   | 'run-in-progress';
 
 export interface InputIssue {

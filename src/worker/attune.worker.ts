@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 import { loadCase } from '../core/case/index.ts';
+import { fromInternalLabels, INTERNAL_CONVENTION } from '../core/labels/index.ts';
 import { planRun, type RunPlan } from '../core/memory/index.ts';
 import type { AttuneModel } from '../core/model/index.ts';
 import { segmentCase } from '../core/model/index.ts';
@@ -135,7 +136,9 @@ async function shift(req: Extract<WorkerRequest, { type: 'shift' }>) {
     const volume = role === 'seg' ? shifted.mriCase.label : role ? shifted.mriCase.modalities[role] : null;
     if (!volume) return null;
     const name = f.name.replace(/(_[^_]+)(\.nii(\.gz)?)$/i, `-${tag}$1.nii`);
-    return { name, bytes: writeNifti(volume, volume.data, { gzip: false }) };
+    // The label map goes back out in the convention it came in (the case holds internal values).
+    const data = role === 'seg' ? fromInternalLabels(volume.data as Uint8Array, shifted.mriCase.labelConvention ?? INTERNAL_CONVENTION) : volume.data;
+    return { name, bytes: writeNifti(volume, data, { gzip: false }) };
   }).filter((f): f is { name: string; bytes: Uint8Array } => f !== null);
   post({ type: 'shifted', requestId: req.requestId, files: out }, out.map((f) => f.bytes.buffer as ArrayBuffer));
 }

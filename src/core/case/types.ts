@@ -1,4 +1,5 @@
 import type { InputIssue } from '../inputIssue.ts';
+import type { LabelConvention } from '../labels/index.ts';
 import type { FileRole, Modality } from '../modality/index.ts';
 import type { NiftiVolume } from '../volume/index.ts';
 
@@ -34,7 +35,16 @@ export interface CaseFile {
 /** A complete, consistent case: four scans on one grid and optionally an expert label map. */
 export interface MriCase {
   modalities: Record<Modality, NiftiVolume>;
+  /**
+   * The expert label map in internal values (BraTS 2021: 1 NCR, 2 ED, 4 ET, uint8) on the
+   * file's grid and header, whatever convention the file used.
+   */
   label: NiftiVolume | null;
+  /**
+   * The convention the label file was written in; null without a label map, or when it has
+   * no ET voxel (it then reads the same in both).
+   */
+  labelConvention: LabelConvention | null;
 }
 
 export interface CaseCheck {

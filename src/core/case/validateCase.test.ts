@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { InputIssue, InputIssueCode } from '../inputIssue.ts';
 import { makeSyntheticCase, type SyntheticCase } from '../synthetic/index.ts';
 import { niftiOf } from '../testing/niftiFixtures.ts';
+import { createNiftiHeader, writeNifti } from '../volume/index.ts';
 import { loadCase } from './loadCase.ts';
 import { checkFileSize } from '../memory/index.ts';
 import { droppedDuringRun, nonZeroBorderFraction } from '../validation/index.ts';
@@ -103,7 +104,7 @@ describe('loadCase / validateCase', () => {
 
   it('says when a file is shifted in space (affine differs)', async () => {
     const inputs = tinyCase();
-    inputs[3] = { name: 'c_flair.nii.gz', bytes: niftiOf('c_flair.nii.gz', new Int16Array(N).fill(9), { ...GRID, originMm: [-3.5, -3.5, -0.5] }) };
+    inputs[3] = { name: 'c_flair.nii.gz', bytes: niftiOf('c_flair.nii.gz', new Int16Array(N).fill(9), { ...GRID, originMm: [3.5, 3.5, -0.5] }) };
     const { check } = await loadCase(inputs);
     expect(only(check.issues, 'affine-mismatch').message).toContain('origin is shifted by (0, 0, 2) mm');
   });
@@ -131,17 +132,63 @@ describe('loadCase / validateCase', () => {
     expect(only(check.issues, 'all-zero').message).toContain('c_t1ce.nii.gz (T1Gd) is empty: every voxel is 0');
   });
 
-  it('accepts an all-zero label map (no tumour) but refuses non-BraTS label values', async () => {
+  it('accepts an all-zero label map (no tumour) but refuses values no BraTS convention uses', async () => {
     const empty = await loadCase([...tinyCase(), { name: 'c_seg.nii.gz', bytes: niftiOf('c_seg.nii.gz', new Uint8Array(N), GRID) }]);
     expect(empty.check.issues).toEqual([]);
+    expect(empty.check.mriCase!.labelConvention).toBeNull();
 
     const labels = new Uint8Array(N);
-    labels.fill(3, 0, 10);
+    labels.fill(1, 0, 10);
     labels.fill(5, 10, 12);
     labels.fill(4, 12, 20);
     const bad = await loadCase([...tinyCase(), { name: 'c_seg.nii.gz', bytes: niftiOf('c_seg.nii.gz', labels, GRID) }]);
     const issue = only(bad.check.issues, 'label-values');
-    expect(issue.message).toContain('outside {0, 1, 2, 4}: 3 (10 voxels), 5 (2 voxels)');
+    expect(issue.message).toContain('c_seg.nii.gz (label map) contains values that no BraTS convention uses: 5.');
+    expect(issue.message).toContain('Values found: 0 (364 voxels), 1 (10 voxels), 4 (8 voxels), 5 (2 voxels).');
+  });
+
+  it('reads BraTS 2023+ label maps (ET = 3) into internal values and says which convention it was', async () => {
+    const labels2023 = new Float32Array(N); // BraTS 2023 ships seg as float32
+    labels2023.fill(1, 0, 10);
+    labels2023.fill(2, 10, 30);
+    labels2023.fill(3, 30, 37);
+    const { check } = await loadCase([...tinyCase(), { name: 'c-seg.nii.gz', bytes: niftiOf('c-seg.nii.gz', labels2023, GRID) }]);
+    expect(check.issues).toEqual([]);
+    const mri = check.mriCase!;
+    expect(mri.labelConvention).toBe('brats2023');
+    const internal = Array.from(mri.label!.data);
+    expect(internal.filter((v) => v === 4)).toHaveLength(7);
+    expect(internal.filter((v) => v === 3)).toHaveLength(0);
+    expect(internal.slice(0, 40)).toEqual([...Array(10).fill(1), ...Array(20).fill(2), ...Array(7).fill(4), 0, 0, 0]);
+
+    const labels2021 = Uint8Array.from(labels2023, (v) => (v === 3 ? 4 : v));
+    const same = await loadCase([...tinyCase(), { name: 'c_seg.nii.gz', bytes: niftiOf('c_seg.nii.gz', labels2021, GRID) }]);
+    expect(same.check.mriCase!.labelConvention).toBe('brats2021');
+    expect(Array.from(same.check.mriCase!.label!.data)).toEqual(internal);
+  });
+
+  it('refuses a label map with both 3 and 4 (neither convention) and lists what it found', async () => {
+    const labels = new Uint8Array(N);
+    labels.fill(3, 0, 5);
+    labels.fill(4, 5, 8);
+    const { check } = await loadCase([...tinyCase(), { name: 'c_seg.nii.gz', bytes: niftiOf('c_seg.nii.gz', labels, GRID) }]);
+    const issue = only(check.issues, 'label-values');
+    expect(issue.message).toContain('holds both 3 (5 voxels) and 4 (3 voxels)');
+    expect(issue.message).toContain('BraTS 2021 labels are 1 NCR, 2 ED, 4 ET; BraTS 2023+ labels are 1 NCR, 2 ED, 3 ET');
+    expect(check.mriCase).toBeNull();
+  });
+
+  it('refuses an oblique grid with what to do', async () => {
+    const t = (20 * Math.PI) / 180;
+    const affine = [[-Math.cos(t), 0, Math.sin(t), 0], [0, -1, 0, 0], [Math.sin(t), 0, Math.cos(t), 0], [0, 0, 0, 1]];
+    const oblique = (name: string) => {
+      const template = createNiftiHeader({ name, dims: GRID.dims, spacingMm: [1, 1, 1], affine });
+      return { name, bytes: writeNifti(template, new Int16Array(N).map((_, n) => (onBorder(n) ? 0 : 100 + (n % 7)))) };
+    };
+    const { check } = await loadCase(['c_t1.nii.gz', 'c_t1ce.nii.gz', 'c_t2.nii.gz', 'c_flair.nii.gz'].map(oblique));
+    const issue = only(check.issues, 'oblique-grid');
+    expect(issue.message).toMatch(/c_t1\.nii\.gz is stored on an oblique grid \(its voxel axes are 20\.0° off/);
+    expect(check.mriCase).toBeNull();
   });
 
   it('refuses scans that are not on a 1 mm grid and says which preprocessing is needed', async () => {

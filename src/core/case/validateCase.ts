@@ -1,6 +1,7 @@
 import type { InputIssue } from '../inputIssue.ts';
 import { MODALITIES, isModality, type Modality } from '../modality/index.ts';
-import { checkLabelVoxels, checkPreprocessing, checkRoles, checkSameGrid, checkScanVoxels, type RoleVolume } from '../validation/index.ts';
+import { checkLabelVoxels, checkOrientation, checkPreprocessing, checkRoles, checkSameGrid, checkScanVoxels, labelConventionOf, type RoleVolume } from '../validation/index.ts';
+import { internalLabelVolume } from './internalLabelVolume.ts';
 import type { NiftiVolume } from '../volume/index.ts';
 import type { CaseCheck, CaseFile, MriCase } from './types.ts';
 
@@ -23,6 +24,7 @@ export function validateCase(files: CaseFile[]): CaseCheck {
   // The reference is the first modality in channel order, so messages are stable.
   const ordered = [...assigned].sort((a, b) => roleOrder(a.role) - roleOrder(b.role));
   if (ordered.length > 1) issues.push(...checkSameGrid(ordered[0], ordered.slice(1)));
+  if (ordered.length > 0) issues.push(...checkOrientation(ordered[0].volume));
 
   issues.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
   const ok = !issues.some((i) => i.severity === 'error');
@@ -33,12 +35,18 @@ function roleOrder(role: RoleVolume['role']): number {
   return isModality(role) ? MODALITIES.indexOf(role) : MODALITIES.length;
 }
 
+/** The case as the engine uses it: the label map (if any) in internal BraTS 2021 values. */
 function assemble(assigned: RoleVolume[]): MriCase {
   const modalities = {} as Record<Modality, NiftiVolume>;
   let label: NiftiVolume | null = null;
+  let labelConvention: MriCase['labelConvention'] = null;
   for (const { role, volume } of assigned) {
     if (isModality(role)) modalities[role] = volume;
-    else label = volume;
+    else {
+      const guess = labelConventionOf(volume);
+      labelConvention = guess.kind === 'ok' ? guess.convention : null;
+      label = internalLabelVolume(volume, labelConvention);
+    }
   }
-  return { modalities, label };
+  return { modalities, label, labelConvention };
 }

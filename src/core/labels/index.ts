@@ -1,1 +1,11 @@
 export { BRATS_LABELS, ALLOWED_LABEL_VALUES, type BratsLabelKey } from './bratsLabels.ts';
+export {
+  LABEL_CONVENTIONS,
+  INTERNAL_CONVENTION,
+  detectLabelConvention,
+  toInternalLabels,
+  fromInternalLabels,
+  parseLabelConvention,
+  type LabelConvention,
+  type LabelConventionGuess,
+} from './labelConventions.ts';

@@ -9,8 +9,13 @@ const ROLE_TOKENS: Record<string, FileRole> = {
   t1ce: 't1ce', t1gd: 't1ce', t1c: 't1ce', t1post: 't1ce', t1contrast: 't1ce', t1wce: 't1ce', t1cegd: 't1ce',
   t2: 't2', t2w: 't2',
   flair: 'flair', fla: 'flair', t2flair: 'flair', t2f: 'flair',
-  seg: 'seg', segmentation: 'seg', label: 'seg', labels: 'seg',
+  seg: 'seg', segmentation: 'seg', label: 'seg', labels: 'seg', labelmap: 'seg', mask: 'seg', gt: 'seg', groundtruth: 'seg',
+  // `_seg_fusion` (FeTS / BraTS Toolkit fusion output), written apart from its base like `t1_ce`.
+  segfusion: 'seg', segfused: 'seg', labelsfusion: 'seg', labelfusion: 'seg',
 };
+
+/** A mask after one of these is the brain (skull-stripping) mask, not a tumour label map. */
+const NOT_TUMOUR_MASK = new Set(['brain', 'skull', 'bet', 'head', 'tissue']);
 
 /** Processing suffixes that carry no role, e.g. `BraTS_00001_flair_bet.nii.gz`. */
 const NEUTRAL_TOKENS = new Set([
@@ -28,7 +33,8 @@ export function baseName(fileName: string): string {
  * Guesses a file's role from its name, case-insensitively, splitting on `_ - . space`.
  * The last meaningful token decides (`BraTS2021_00324_t1ce_bet` → t1ce): processing
  * suffixes and bare numbers are skipped, anything else that is not a known role makes
- * the guess null (`T1_mask` is not a T1 scan). The user then assigns the file by hand.
+ * the guess null (`T1_dwi` is not a T1 scan). `_mask` is a tumour label map unless it is a
+ * brain mask (`_brain_mask`). The user then assigns anything unknown by hand.
  */
 export function detectModality(fileName: string): FileRole | null {
   const tokens = baseName(fileName)
@@ -39,6 +45,7 @@ export function detectModality(fileName: string): FileRole | null {
     const token = tokens[n];
     if (NEUTRAL_TOKENS.has(token) || /^\d+$/.test(token)) continue;
     const role = ROLE_TOKENS[token];
+    if (role === 'seg' && token === 'mask' && NOT_TUMOUR_MASK.has(tokens[n - 1] ?? '')) return null;
     if (role) return role;
     // `t1_ce`, `t1-gd`: a contrast modifier written apart from its base modality.
     const previous = tokens[n - 1];

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { uncropLabels, type PreprocessedCase } from '../preprocess/index.ts';
+import { labelsOnInputGrid, type PreprocessedCase } from '../preprocess/index.ts';
 import type { Architecture } from './contract.ts';
 import { forwardNetwork, type ForwardOptions, type ModelWeights } from './network.ts';
 
@@ -14,7 +14,7 @@ export interface SegmentOptions {
 }
 
 export interface Segmentation {
-  /** BraTS labels {0,1,2,4} on the original grid, i fastest (NIfTI order). */
+  /** BraTS labels {0,1,2,4} on the input files' own grid, i fastest (NIfTI order). */
   labels: Uint8Array;
   /** The same on the cropped box, [D, H', W']. */
   croppedLabels: Uint8Array;
@@ -49,5 +49,5 @@ export async function segmentCase(
     for (let v = 0; v < values.length; v++) out[v] = labelOf[values[v]];
     options.onProgress?.(s + n, d);
   }
-  return { labels: uncropLabels(cropped, pre.box), croppedLabels: cropped };
+  return { labels: labelsOnInputGrid(cropped, pre), croppedLabels: cropped };
 }

@@ -1,5 +1,6 @@
 import { InputError } from '../inputIssue.ts';
 import { MODALITIES, ROLE_LABELS, type Modality } from '../modality/index.ts';
+import { orientationPlan, toCanonical } from '../orientation/index.ts';
 import { physicalValues, type NiftiVolume, type VoxelArray } from '../volume/index.ts';
 import { brainMask, maskBoundingBox } from './brainMask.ts';
 import { cropBoxFor } from './cropBox.ts';
@@ -7,23 +8,26 @@ import { modalityStats } from './modalityStats.ts';
 import type { ModalityStats, PreprocessedCase } from './types.ts';
 
 /**
- * models/README.md §2, exactly: brain mask = any modality non-zero; per-modality z-score
+ * models/README.md §2, exactly: the four scans brought to the canonical L, P, S axes
+ * (§2.0: flips and axis permutations from the header's affine, no resampling); brain mask = any modality non-zero; per-modality z-score
  * over the mask (float64 statistics, background 0); crop to the mask's bounding box,
  * padded in-plane to multiples of 16 (centred, extra voxel after), k not padded; output
  * NHWC slices with channels [t1, t1ce, t2, flair] in float32.
  * Inputs are the four scans on one grid (validateCase guarantees it); they are only read.
- * Throws InputError for an empty mask or a constant modality (σ = 0).
+ * Throws InputError for an empty mask, a constant modality (σ = 0) or an oblique grid.
  */
 export function preprocess(modalities: Record<Modality, NiftiVolume>): PreprocessedCase {
-  const dims = modalities.t1.dims;
+  const inputDims = modalities.t1.dims;
+  const orientation = orientationPlan(modalities.t1.affine, inputDims, modalities.t1.name);
+  const dims = orientation.dims;
   const [x, y] = dims;
   const voxelCount = dims[0] * dims[1] * dims[2];
   const channels: VoxelArray[] = MODALITIES.map((m) => {
     const vol = modalities[m];
-    if (vol.dims.some((n, a) => n !== dims[a])) {
-      throw new Error(`preprocess: ${vol.name} is ${vol.dims.join('×')}, expected ${dims.join('×')}`);
+    if (vol.dims.some((n, a) => n !== inputDims[a])) {
+      throw new Error(`preprocess: ${vol.name} is ${vol.dims.join('×')}, expected ${inputDims.join('×')}`);
     }
-    return physicalValues(vol);
+    return toCanonical(physicalValues(vol), orientation);
   });
 
   const mask = brainMask(channels, voxelCount);
@@ -68,7 +72,7 @@ export function preprocess(modalities: Record<Modality, NiftiVolume>): Preproces
       }
     }
   }
-  return { box, stats, maskVoxels, input, shape: [d, h, w, 4] };
+  return { orientation, box, stats, maskVoxels, input, shape: [d, h, w, 4] };
 }
 
 /** The NHWC input of one slice of the box (s = 0 … D−1), a view into `pre.input`. */

@@ -1,4 +1,5 @@
 import type { Modality } from '../modality/index.ts';
+import type { OrientationPlan } from '../orientation/index.ts';
 
 /** Inclusive voxel index range [first, last] along one axis. */
 export type IndexRange = [number, number];
@@ -10,7 +11,7 @@ export type IndexRange = [number, number];
  * exceed the volume: those voxels are zero).
  */
 export interface CropBox {
-  /** Grid of the original volume [X, Y, Z]. */
+  /** The canonical grid [X, Y, Z] (the input's own grid reoriented to L, P, S). */
   dims: [number, number, number];
   brain: { i: IndexRange; j: IndexRange; k: IndexRange };
   /** First voxel (i, j, k) of the cropped box in the original grid. */
@@ -27,6 +28,8 @@ export interface ModalityStats {
 }
 
 export interface PreprocessedCase {
+  /** Input grid → canonical grid (L, P, S). `box` and `input` live on the canonical grid. */
+  orientation: OrientationPlan;
   box: CropBox;
   stats: Record<Modality, ModalityStats>;
   /** Number of voxels in the brain mask. */

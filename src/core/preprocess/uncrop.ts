@@ -1,7 +1,8 @@
-import type { CropBox } from './types.ts';
+import { toInputGrid } from '../orientation/index.ts';
+import type { CropBox, PreprocessedCase } from './types.ts';
 
 /**
- * Puts a map computed on the cropped box back on the original grid (§2.5). `cropped`
+ * Puts a map computed on the cropped box back on the full canonical grid (§2.5). `cropped`
  * is [D, H', W'] (slice, row, col) as the network outputs it; the result is X·Y·Z with i
  * fastest, like the NIfTI files. Only voxels inside the brain bounding box are copied:
  * voxels outside the box and padded voxels become background 0.
@@ -31,7 +32,16 @@ export function uncrop<T extends Uint8Array | Int16Array | Float32Array>(
   return out;
 }
 
-/** Label maps (uint8, BraTS values) back on the original grid. */
+/** Label maps (uint8, BraTS values) back on the canonical grid of the box. */
 export function uncropLabels(cropped: Uint8Array, box: CropBox): Uint8Array {
   return uncrop(cropped, box, (n) => new Uint8Array(n));
+}
+
+/**
+ * A label map computed on the cropped box, on the grid of the files the user gave:
+ * uncropped, then un-reoriented (§2.5). What every mask the app, worker and CLI show or
+ * export goes through.
+ */
+export function labelsOnInputGrid(cropped: Uint8Array, pre: Pick<PreprocessedCase, 'box' | 'orientation'>): Uint8Array {
+  return toInputGrid(uncropLabels(cropped, pre.box), pre.orientation);
 }

@@ -40,5 +40,5 @@ export function shiftCase(mri: MriCase, options: ShiftOptions): ShiftedCase {
     modalities[m] = shiftVolume(mri.modalities[m], steps[m]);
   });
   const label = mri.label ? shiftVolume(mri.label, []) : null;
-  return { preset, severity, seed, steps, mriCase: { modalities, label } };
+  return { preset, severity, seed, steps, mriCase: { modalities, label, labelConvention: mri.labelConvention } };
 }

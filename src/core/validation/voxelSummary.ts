@@ -38,3 +38,25 @@ export function countValuesOutside(volume: NiftiVolume, allowed: readonly number
   }
   return outside;
 }
+
+/** Distinct values beyond this are not listed one by one: a label map has a handful. */
+const MAX_DISTINCT = 64;
+
+/**
+ * Voxel count per distinct physical value, for label maps. Stops collecting new values
+ * after 64 (a float scan dropped as a label map would otherwise build a map of millions);
+ * `more` then counts the voxels whose values were not collected.
+ */
+export function labelValueCounts(volume: NiftiVolume): { counts: Map<number, number>; more: number } {
+  const values = physicalValues(volume);
+  const counts = new Map<number, number>();
+  let more = 0;
+  for (let n = 0; n < values.length; n++) {
+    const v = values[n];
+    const c = counts.get(v);
+    if (c !== undefined) counts.set(v, c + 1);
+    else if (counts.size < MAX_DISTINCT) counts.set(v, 1);
+    else more++;
+  }
+  return { counts, more };
+}

@@ -1,7 +1,8 @@
 export type { NiftiHeader, NiftiVolume, VoxelArray } from './types.ts';
 export { readNifti } from './readNifti.ts';
 export { writeNifti, type NiftiTemplate, type WriteNiftiOptions } from './writeNifti.ts';
-export { createNiftiHeader, type NewGrid } from './createNiftiHeader.ts';
+export { createNiftiHeader, gridAffine, type NewGrid } from './createNiftiHeader.ts';
+export { quaternionOf } from './quaternion.ts';
 export { physicalValues, headerScaling } from './voxelScaling.ts';
 export { voxelVolumeMl } from './voxelVolume.ts';
 export { physicalNifti } from './physicalNifti.ts';

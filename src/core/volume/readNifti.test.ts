@@ -33,10 +33,10 @@ describe('readNifti', () => {
     expect(vol.datatype).toBe(4);
     expect(vol.data).toBeInstanceOf(Int16Array);
     expect(Array.from(vol.data)).toEqual(Array.from(synthetic.images.t1ce));
-    // centred grid: voxel (0,0,0) at −(n−1)/2·spacing
-    expect(vol.affine[0][0]).toBeCloseTo(2);
+    // centred grid in BraTS's L, P, S orientation: voxel (0,0,0) at (+(n−1)/2, +(n−1)/2, −(n−1)/2)·spacing
+    expect(vol.affine[0][0]).toBeCloseTo(-2);
     expect(vol.affine[2][2]).toBeCloseTo(3);
-    expect(vol.affine[0][3]).toBeCloseTo(-47);
+    expect(vol.affine[0][3]).toBeCloseTo(47);
     expect(vol.affine[2][3]).toBeCloseTo(-34.5);
   });
 
