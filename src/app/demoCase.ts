@@ -9,6 +9,18 @@ export const DEMO_CASE = {
   id: 'BraTS2021_00324',
   description: 'BraTS 2021 case 00324 (institution 1; the model was trained on institution 18)',
   files: ['t1', 't1ce', 't2', 'flair', 'seg'].map((s) => `BraTS2021_00324_${s}.nii.gz`),
+  /**
+   * Each file's size as shipped (`.nii.gz`). Servers such as Vite's send `.gz` files with
+   * `Content-Encoding: gzip`, so fetch hands over the inflated NIfTI and its length is not
+   * the file's size; the table shows these instead (checked against public/demo by a test).
+   */
+  sizes: {
+    BraTS2021_00324_t1: 2224941,
+    BraTS2021_00324_t1ce: 2318322,
+    BraTS2021_00324_t2: 2414614,
+    BraTS2021_00324_flair: 2159810,
+    BraTS2021_00324_seg: 24924,
+  } as Record<string, number>,
 };
 
 /**
@@ -27,7 +39,7 @@ export async function fetchDemoCase(): Promise<(InputFile & { bytes: Uint8Array 
       const url = `${import.meta.env.BASE_URL}demo/${name}`;
       const r = await fetch(url);
       if (!r.ok) throw new Error(`the demo file ${name} could not be loaded (HTTP ${r.status})`);
-      return { name, bytes: new Uint8Array(await r.arrayBuffer()) };
+      return { name, bytes: new Uint8Array(await r.arrayBuffer()), sizeBytes: DEMO_CASE.sizes[name.replace(/\.nii\.gz$/, '')] };
     }),
   );
 }

@@ -17,6 +17,7 @@ import {
   type Modality,
   type MriCase,
 } from '../core/index.ts';
+import type { ExportLabelsChoice } from '../core/labels/index.ts';
 import { allDice, type DiceKey } from '../core/metrics/dice.ts';
 import { ADAPT_MODES, DEFAULT_SETTINGS, type AdaptMode, type AdaptSettings } from '../core/tta/index.ts';
 import type { AdaptationReport } from '../core/tta/index.ts';
@@ -104,6 +105,8 @@ export interface AttuneState {
   selectedMode: AdaptMode;
   /** The modes "Compare" runs. */
   compareModes: AdaptMode[];
+  /** Label convention of exported masks (remembered): as the label map given, or fixed. */
+  exportLabels: ExportLabelsChoice;
   run: RunState;
   results: RunResults | null;
   view: ViewState;
@@ -128,6 +131,7 @@ export interface AttuneState {
   resetSettings(mode: AdaptMode): void;
   setSelectedMode(mode: AdaptMode): void;
   setCompareMode(mode: AdaptMode, included: boolean): void;
+  setExportLabels(choice: ExportLabelsChoice): void;
   /** Baseline + one adaptation per mode, in the worker. */
   startRun(modes: AdaptMode[]): void;
   cancelRun(): void;
@@ -299,6 +303,11 @@ export const useAttune = create<AttuneState>()(
           set({ selectedMode });
         },
 
+        exportLabels: 'match',
+        setExportLabels(exportLabels) {
+          set({ exportLabels });
+        },
+
         setCompareMode(mode, included) {
           const chosen = new Set(get().compareModes);
           if (included) chosen.add(mode);
@@ -383,13 +392,14 @@ export const useAttune = create<AttuneState>()(
       name: 'attune.settings',
       version: 1,
       // Only the user's choices are remembered; never files, masks or results.
-      partialize: (s) => ({ settings: s.settings, selectedMode: s.selectedMode, compareModes: s.compareModes }),
+      partialize: (s) => ({ settings: s.settings, selectedMode: s.selectedMode, compareModes: s.compareModes, exportLabels: s.exportLabels }),
       merge: (persisted, current) => {
-        const p = (persisted ?? {}) as Partial<Pick<AttuneState, 'settings' | 'selectedMode' | 'compareModes'>>;
+        const p = (persisted ?? {}) as Partial<Pick<AttuneState, 'settings' | 'selectedMode' | 'compareModes' | 'exportLabels'>>;
+        const exportLabels = (['match', 'brats2021', 'brats2023'] as const).find((c) => c === p.exportLabels) ?? current.exportLabels;
         const settings = Object.fromEntries(ADAPT_MODES.map((m) => [m, validSettings(p.settings?.[m], m)])) as Record<AdaptMode, AdaptSettings>;
         const selectedMode = ADAPT_MODES.includes(p.selectedMode as AdaptMode) ? (p.selectedMode as AdaptMode) : current.selectedMode;
         const compareModes = Array.isArray(p.compareModes) ? COMPARABLE_MODES.filter((m) => p.compareModes!.includes(m)) : current.compareModes;
-        return { ...current, settings, selectedMode, compareModes };
+        return { ...current, settings, selectedMode, compareModes, exportLabels };
       },
     },
   ),

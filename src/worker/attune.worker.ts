@@ -4,11 +4,10 @@ import { fromInternalLabels, INTERNAL_CONVENTION } from '../core/labels/index.ts
 import { planRun, type RunPlan } from '../core/memory/index.ts';
 import type { AttuneModel } from '../core/model/index.ts';
 import { segmentCase } from '../core/model/index.ts';
-import type { Modality } from '../core/modality/index.ts';
 import { preprocess, type PreprocessedCase } from '../core/preprocess/index.ts';
 import { shiftCase } from '../core/shift/index.ts';
 import { adaptAndSegment } from '../core/tta/index.ts';
-import { writeNifti, type NiftiVolume } from '../core/volume/index.ts';
+import { writeNifti } from '../core/volume/index.ts';
 import { currentMemoryLimits, destroyGpuDevice, pickBackend, switchToWasm, watchGpuDevice } from './backend.ts';
 import { fallbackNotice, GpuFailure, injectedFault, runWithGpuFallback, type GpuFaultStage } from './gpuFallback.ts';
 import { buildModel, fetchModelFiles, type ModelFiles } from './loadModel.ts';
@@ -65,7 +64,7 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>) {
     }
   };
   post({ type: 'progress', runId, stage: 'preprocess' });
-  const pre = preprocess(req.modalities as Record<Modality, NiftiVolume>);
+  const pre = preprocess(req.modalities);
   checkCancel();
 
   const attempt = async () => {

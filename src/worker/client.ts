@@ -71,7 +71,7 @@ export class AttuneWorkerClient {
     const modalities = Object.fromEntries(
       MODALITIES.map((m) => {
         const v = mri.modalities[m];
-        return [m, { name: v.name, dims: v.dims, data: v.data, scaling: v.scaling, spacingMm: v.spacingMm } satisfies WorkerVolume];
+        return [m, { name: v.name, dims: v.dims, data: v.data, scaling: v.scaling, spacingMm: v.spacingMm, affine: v.affine } satisfies WorkerVolume];
       }),
     ) as Record<Modality, WorkerVolume>;
     const promise = new Promise<RunResult | null>((resolve, reject) => this.pending.set(runId, { resolve, reject, onProgress: options.onProgress, onNotice: options.onNotice }));

@@ -12,7 +12,8 @@ export interface ModelSource {
 }
 
 /** The voxels the worker needs from each modality (structured-cloned: the caller's stay intact). */
-export type WorkerVolume = Pick<NiftiVolume, 'name' | 'dims' | 'data' | 'scaling' | 'spacingMm'>;
+/** What the worker needs of a scan: its voxels, and its affine to bring it to the model's orientation. */
+export type WorkerVolume = Pick<NiftiVolume, 'name' | 'dims' | 'data' | 'scaling' | 'spacingMm' | 'affine'>;
 
 export type WorkerRequest =
   | {

@@ -1,3 +1,4 @@
+import { caseFacts } from '../../core/results/index.ts';
 import { useAttune } from '../store.ts';
 
 /** Every problem with the current drop, errors first, each naming its file(s). */
@@ -18,6 +19,9 @@ export function IssuePanel() {
           Case complete: four modalities on one grid{mriCase.label ? ', with a label map' : ''}.
         </p>
       )}
+      {errors.length === 0 && mriCase && caseFacts(mriCase).map((fact) => (
+        <p key={fact} className="muted" data-testid="case-fact">{fact}</p>
+      ))}
       {errors.length > 0 && (
         <ul className="issues" role="alert">
           {errors.map((issue, n) => (

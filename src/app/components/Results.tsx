@@ -1,6 +1,7 @@
 import { DICE_KEYS, type DiceKey } from '../../core/metrics/dice.ts';
 import { caseStem, lossCurvesCsv, readShiftScore, SHIFT_READING_THRESHOLDS } from '../../core/results/index.ts';
 import { writeNifti } from '../../core/index.ts';
+import { exportConvention, fromInternalLabels, LABEL_CONVENTIONS, type ExportLabelsChoice } from '../../core/labels/index.ts';
 import type { AdaptMode } from '../../core/tta/index.ts';
 import { downloadFile } from '../download.ts';
 import { formatMl, MODE_COLOURS } from '../labelColours.ts';
@@ -132,13 +133,25 @@ function ResultsTable({ results }: { results: RunResults }) {
 
 function ExportPanel({ results }: { results: RunResults }) {
   const { mriCase } = results;
+  const choice = useAttune((s) => s.exportLabels);
+  const setChoice = useAttune((s) => s.setExportLabels);
+  const convention = exportConvention(choice, mriCase.labelConvention);
   const template = mriCase.modalities.t1;
   const stem = caseStem([...Object.values(mriCase.modalities).map((v) => v.name)]);
   const saveMask = (labels: Uint8Array, tag: string, description: string) =>
-    downloadFile(`${stem}_attune-${tag}.nii.gz`, writeNifti(template, labels, { description, intentCode: 1002 }), 'application/gzip');
+    downloadFile(`${stem}_attune-${tag}.nii.gz`, writeNifti(template, fromInternalLabels(labels, convention), { description, intentCode: 1002 }), 'application/gzip');
+  const given = mriCase.labelConvention ? `as the label map given: ${LABEL_CONVENTIONS[mriCase.labelConvention].name}` : `as the label map given (none here: ${LABEL_CONVENTIONS.brats2021.name})`;
   return (
     <section className="panel" aria-labelledby="export-heading">
       <h2 id="export-heading">Export</h2>
+      <label className="export-labels">
+        Labels in exported masks{' '}
+        <select data-testid="export-labels" value={choice} onChange={(e) => setChoice(e.target.value as ExportLabelsChoice)}>
+          <option value="match">{given}</option>
+          <option value="brats2021">{LABEL_CONVENTIONS.brats2021.name}</option>
+          <option value="brats2023">{LABEL_CONVENTIONS.brats2023.name}</option>
+        </select>
+      </label>
       <div className="export-buttons">
         {results.modes.map((m) => (
           <button key={m.mode} type="button" data-testid={`export-${m.mode}`} onClick={() => saveMask(m.labels, m.mode, `Attune mask, ${m.mode} adaptation`)}>
@@ -164,7 +177,9 @@ function ExportPanel({ results }: { results: RunResults }) {
           </button>
         )}
       </div>
-      <p className="muted">Masks keep the input’s header and affine (labels 0, 1 NCR, 2 ED, 4 ET), so they open aligned in any NIfTI viewer.</p>
+      <p className="muted" data-testid="export-note">
+        Masks keep the input’s header and affine (labels 0, 1 NCR, 2 ED, {LABEL_CONVENTIONS[convention].et} ET), so they open aligned in any NIfTI viewer.
+      </p>
     </section>
   );
 }

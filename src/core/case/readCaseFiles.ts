@@ -15,7 +15,7 @@ export async function readCaseFiles(inputs: (InputFile | RefusedFile)[], idPrefi
     const detectedRole = detectModality(input.name);
     let volume = null;
     let readIssue: InputIssue | null = 'issue' in input ? input.issue : checkFileSize(input.name, input.bytes.byteLength);
-    const sizeBytes = 'issue' in input ? input.sizeBytes : input.bytes.byteLength;
+    const sizeBytes = 'issue' in input ? input.sizeBytes : input.sizeBytes ?? input.bytes.byteLength;
     if (!readIssue && 'bytes' in input) {
       try {
         volume = await readNifti(input.bytes, input.name);

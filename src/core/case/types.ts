@@ -7,6 +7,11 @@ import type { NiftiVolume } from '../volume/index.ts';
 export interface InputFile {
   name: string;
   bytes: Uint8Array | ArrayBuffer;
+  /**
+   * The file's size as the user has it, when `bytes` are not the file as stored (a `.nii.gz`
+   * that a server sent with `Content-Encoding: gzip` arrives inflated). Default: bytes' length.
+   */
+  sizeBytes?: number;
 }
 
 /**

@@ -6,6 +6,8 @@ export {
   toInternalLabels,
   fromInternalLabels,
   parseLabelConvention,
+  exportConvention,
+  type ExportLabelsChoice,
   type LabelConvention,
   type LabelConventionGuess,
 } from './labelConventions.ts';

@@ -58,3 +58,11 @@ export function parseLabelConvention(text: string): LabelConvention | null {
   if (t === '2023' || t === '2024' || t === '2025' || t === '2023+') return 'brats2023';
   return null;
 }
+
+/** What the user chose for exported masks: follow the label map given, or one convention. */
+export type ExportLabelsChoice = 'match' | LabelConvention;
+
+/** The convention masks are exported in: `match` follows the label map, else BraTS 2021. */
+export function exportConvention(choice: ExportLabelsChoice, labelMap: LabelConvention | null): LabelConvention {
+  return choice === 'match' ? labelMap ?? INTERNAL_CONVENTION : choice;
+}

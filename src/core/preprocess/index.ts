@@ -1,5 +1,5 @@
 export type { CropBox, IndexRange, ModalityStats, PreprocessedCase } from './types.ts';
-export { preprocess, sliceInput } from './preprocess.ts';
+export { preprocess, sliceInput, type ScanVolume } from './preprocess.ts';
 export { uncrop, uncropLabels, labelsOnInputGrid } from './uncrop.ts';
 export { brainMask, maskBoundingBox } from './brainMask.ts';
 export { cropBoxFor, padRange, IN_PLANE_MULTIPLE } from './cropBox.ts';

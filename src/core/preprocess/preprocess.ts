@@ -9,14 +9,14 @@ import type { ModalityStats, PreprocessedCase } from './types.ts';
 
 /**
  * models/README.md §2, exactly: the four scans brought to the canonical L, P, S axes
- * (§2.0: flips and axis permutations from the header's affine, no resampling); brain mask = any modality non-zero; per-modality z-score
+ * (§1: flips and axis permutations from the header's affine, no resampling); brain mask = any modality non-zero; per-modality z-score
  * over the mask (float64 statistics, background 0); crop to the mask's bounding box,
  * padded in-plane to multiples of 16 (centred, extra voxel after), k not padded; output
  * NHWC slices with channels [t1, t1ce, t2, flair] in float32.
  * Inputs are the four scans on one grid (validateCase guarantees it); they are only read.
  * Throws InputError for an empty mask, a constant modality (σ = 0) or an oblique grid.
  */
-export function preprocess(modalities: Record<Modality, NiftiVolume>): PreprocessedCase {
+export function preprocess(modalities: Record<Modality, ScanVolume>): PreprocessedCase {
   const inputDims = modalities.t1.dims;
   const orientation = orientationPlan(modalities.t1.affine, inputDims, modalities.t1.name);
   const dims = orientation.dims;
@@ -74,6 +74,9 @@ export function preprocess(modalities: Record<Modality, NiftiVolume>): Preproces
   }
   return { orientation, box, stats, maskVoxels, input, shape: [d, h, w, 4] };
 }
+
+/** What preprocessing reads of a scan (all a worker is sent): voxels, scaling, grid and affine. */
+export type ScanVolume = Pick<NiftiVolume, 'name' | 'dims' | 'data' | 'scaling' | 'affine'>;
 
 /** The NHWC input of one slice of the box (s = 0 … D−1), a view into `pre.input`. */
 export function sliceInput(pre: PreprocessedCase, s: number): Float32Array {

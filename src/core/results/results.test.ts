@@ -52,3 +52,22 @@ describe('caseStem', () => {
     expect(caseStem(['only one.nii.gz'])).toBe('only_one');
   });
 });
+
+describe('caseFacts', () => {
+  it('names the label convention and a non-canonical orientation, nothing for a BraTS-stored case without label', async () => {
+    const { makeSyntheticCase } = await import('../synthetic/index.ts');
+    const { loadCase } = await import('../case/index.ts');
+    const { reorientedCopy } = await import('../testing/reorientedCopy.ts');
+    const { readNifti } = await import('../volume/index.ts');
+    const { caseFacts } = await import('./caseFacts.ts');
+    const c = makeSyntheticCase({ seed: 3 });
+    const scans = [c.files.t1, c.files.t1ce, c.files.t2, c.files.flair];
+    const plain = (await loadCase(scans)).check.mriCase!;
+    expect(caseFacts(plain)).toEqual([]);
+    const withLabel = (await loadCase([...scans, c.files.seg])).check.mriCase!;
+    expect(caseFacts(withLabel)).toEqual(['Label map: BraTS 2021 (ET = 4) convention detected.']);
+    const ras = await Promise.all(scans.map(async (f) => ({ name: f.name, bytes: reorientedCopy(await readNifti(f.bytes, f.name), ['R', 'A', 'S'], f.name) })));
+    const facts = caseFacts((await loadCase(ras)).check.mriCase!);
+    expect(facts).toEqual(['Stored RAS: the model runs on it reoriented to LPS (no resampling); masks are shown and exported on your grid.']);
+  });
+});

@@ -19,7 +19,7 @@ export function isIdentityScaling(s: { slope: number; inter: number }): boolean 
  * common case for BraTS int16 volumes: no copy of a 36 MB array), otherwise a float64
  * copy, matching nibabel's get_fdata().
  */
-export function physicalValues(volume: NiftiVolume): VoxelArray {
+export function physicalValues(volume: Pick<NiftiVolume, 'data' | 'scaling'>): VoxelArray {
   if (isIdentityScaling(volume.scaling)) return volume.data;
   const { slope, inter } = volume.scaling;
   const out = new Float64Array(volume.data.length);
