@@ -10,6 +10,7 @@ import { cliMemoryPlan } from './memoryPlan.ts';
 import { settingsFromFlags } from './settings.ts';
 
 export const SEGMENT_FLAGS = ['mode', 'out', 'iterations', 'lr', 'optimizer', 'slices', 'model', 'backend', 'batch'] as const;
+export const SEGMENT_SWITCHES = ['no-postprocess'] as const;
 
 /** `attune segment <files or folder> --mode bn --out mask.nii.gz`: one scan → a mask on the input's grid and header. */
 export async function segment(inputs: string[], flags: Record<string, string>, model: AttuneModel, log: (s: string) => void): Promise<void> {
@@ -33,6 +34,7 @@ export async function segment(inputs: string[], flags: Record<string, string>, m
     batchSize: plan.batchSize,
     adaptBatchSize: plan.adaptBatchSizes[0],
     onIteration: (i, l) => log(`iteration ${i}: loss ${l.toFixed(5)}`),
+    postprocess: !flags['no-postprocess'],
   });
   const bytes = writeNifti(mri.modalities.t1, segmentation.labels, { description: `Attune ${mode} mask`, gzip: /\.gz$/i.test(flags.out) });
   await writeFile(flags.out, bytes);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { DEFAULT_POSTPROCESS, postprocessLabels, type PostprocessOptions } from '../postprocess/index.ts';
 import { uncropLabels, type PreprocessedCase } from '../preprocess/index.ts';
 import type { Architecture } from './contract.ts';
 import { forwardNetwork, type ForwardOptions, type ModelWeights } from './network.ts';
@@ -11,19 +12,30 @@ export interface SegmentOptions {
   checkCancelled?: () => void;
   /** AdaBN: BN statistics to use instead of the running statistics. */
   bnStatisticsOverride?: ForwardOptions['bnStatisticsOverride'];
+  /**
+   * Post-processing of the final mask (src/core/postprocess): `true` or absent = the
+   * defaults chosen on the held-out scans, `false` = the raw argmax, or explicit thresholds.
+   * Applied here because every mask the app, worker and CLI show comes out of this function.
+   */
+  postprocess?: boolean | PostprocessOptions;
 }
 
 export interface Segmentation {
-  /** BraTS labels {0,1,2,4} on the original grid, i fastest (NIfTI order). */
+  /** BraTS labels {0,1,2,4} on the original grid, i fastest (NIfTI order), post-processed unless turned off. */
   labels: Uint8Array;
-  /** The same on the cropped box, [D, H', W']. */
+  /** The network's argmax labels on the cropped box, [D, H', W'], before post-processing. */
   croppedLabels: Uint8Array;
+}
+
+function postprocessOptionsOf(choice: SegmentOptions['postprocess']): PostprocessOptions | null {
+  if (choice === false) return null;
+  return choice === undefined || choice === true ? DEFAULT_POSTPROCESS : choice;
 }
 
 /**
  * Segments every slice of a preprocessed case with the given weights: batched forward
  * passes, argmax (first maximum on ties), class → BraTS label, uncropped to the original
- * grid. Every intermediate tensor is disposed; only `weights` stay alive.
+ * grid, post-processed (unless `postprocess: false`). Every intermediate tensor is disposed; only `weights` stay alive.
  */
 export async function segmentCase(
   weights: ModelWeights,
@@ -49,5 +61,9 @@ export async function segmentCase(
     for (let v = 0; v < values.length; v++) out[v] = labelOf[values[v]];
     options.onProgress?.(s + n, d);
   }
-  return { labels: uncropLabels(cropped, pre.box), croppedLabels: cropped };
+  // On the original grid, as the Python evaluation does: component sizes must not count the
+  // padded voxels outside the brain box that uncrop drops.
+  const labels = uncropLabels(cropped, pre.box);
+  const post = postprocessOptionsOf(options.postprocess);
+  return { labels: post ? postprocessLabels(labels, pre.box.dims, post) : labels, croppedLabels: cropped };
 }
