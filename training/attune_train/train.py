@@ -39,6 +39,14 @@ def load_named(data: str, name: str):
     return load_packed(packed) if os.path.exists(packed) else load_case(os.path.join(data, name))
 
 
+def load_present(data: str, names: list[str], log) -> list:
+    """The cases of `names` found in `data` (the device machine carries only the training cases)."""
+    present = [n for n in names if os.path.exists(os.path.join(data, n + SUFFIX)) or os.path.isdir(os.path.join(data, n))]
+    if len(present) < len(names):
+        log(f"not in {data}, not evaluated here: {', '.join(sorted(set(names) - set(present)))}")
+    return [load_named(data, n) for n in present]
+
+
 def evaluate(model, cases) -> dict:
     rows = {}
     for c in cases:
@@ -146,7 +154,7 @@ def main(argv=None):
         if not run(args.steps):
             return
         torch.save(model.state_dict(), os.path.join(args.out, "checkpoint-trained.pt"))
-        val = [load_named(eval_data, n) for n in args.val_cases]
+        val = load_present(eval_data, args.val_cases, log)
         state.meta["beforeRecalibration"] = evaluate(model, val)
         log(f"val WT (training-batch BN stats): {mean_dice(state.meta['beforeRecalibration'], 'WT'):.4f}")
         # Contract §4: running statistics describe one scan's statistics slices, averaged over scans.
