@@ -25,7 +25,7 @@ from .data import load_case
 from .export import load_exported
 from .infer import predict_case
 from .metrics import REGIONS, all_dice, hd95
-from .postprocess import postprocess
+from .postprocess import DEFAULT_MIN_COMPONENT_VOXELS, DEFAULT_MIN_ET_VOXELS, postprocess
 from .model import bn_input_stats
 
 HERE = os.path.dirname(__file__)
@@ -91,7 +91,8 @@ def postprocess_fixture(seed: int = 12) -> dict:
             runs.append({"minComponentVoxels": mc, "minEtVoxels": me, "output": out.ravel(order="F").tolist(),
                          "hd95": {k: hd95(out, ref, REGIONS[k]) for k in ("ET", "TC", "WT")}})
         cases.append({"dims": list(dims), "input": pred.ravel(order="F").tolist(), "reference": ref.ravel(order="F").tolist(), "runs": runs})
-    return {"generatedBy": "training/attune_train/fixtures.py", "cases": cases}
+    return {"generatedBy": "training/attune_train/fixtures.py", "cases": cases,
+            "defaults": {"minComponentVoxels": DEFAULT_MIN_COMPONENT_VOXELS, "minEtVoxels": DEFAULT_MIN_ET_VOXELS}}
 
 
 def write_json(path: str, doc: dict) -> None:

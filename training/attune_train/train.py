@@ -94,6 +94,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--max-minutes", type=float, default=None,
                     help="stop with a checkpoint after this long; continue with --resume")
     ap.add_argument("--no-export", action="store_true", help="skip evaluation and export (e.g. train-only device runs)")
+    ap.add_argument("--train-only", action="store_true", help="stop after the training phase (timing probes)")
     return ap.parse_args(argv)
 
 
@@ -154,6 +155,9 @@ def main(argv=None):
         if not run(args.steps):
             return
         torch.save(model.state_dict(), os.path.join(args.out, "checkpoint-trained.pt"))
+        if args.train_only:
+            log(f"trained {state.step} steps in {time.time() - sitting:.1f}s (--train-only)")
+            return
         val = load_present(eval_data, args.val_cases, log)
         state.meta["beforeRecalibration"] = evaluate(model, val)
         log(f"val WT (training-batch BN stats): {mean_dice(state.meta['beforeRecalibration'], 'WT'):.4f}")

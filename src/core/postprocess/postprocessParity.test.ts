@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DICE_KEYS, DICE_LABELS } from '../metrics/dice.ts';
 import { hd95 } from '../metrics/hd95.ts';
-import { postprocessLabels } from './index.ts';
+import { DEFAULT_POSTPROCESS, postprocessLabels } from './index.ts';
 import fixture from './fixtures/postprocess-parity.json';
 
 /**
@@ -26,6 +26,10 @@ describe('postprocessLabels matches training/attune_train/postprocess.py', () =>
       });
     }
   }
+
+  it('the runtime defaults are the evaluation defaults (postprocess.py DEFAULT_*)', () => {
+    expect(DEFAULT_POSTPROCESS).toEqual(fixture.defaults);
+  });
 
   it('the fixture exercises both rules (it can fail)', () => {
     const changed = fixture.cases.flatMap((doc) => doc.runs.map((r) => r.output.some((v, n) => v !== doc.input[n])));
