@@ -48,8 +48,10 @@ def save_checkpoint(folder: str, s: TrainState) -> None:
 
 def read_checkpoint(folder: str) -> dict:
     """The saved dict (on CPU), without applying it: callers first rebuild the phase it names."""
-    ck = torch.load(os.path.join(folder, "state.pt"), map_location="cpu")
-    ck["optim"] = torch.load(os.path.join(folder, "optim.pt"), map_location="cpu")
+    # Our own files, holding numpy RNG state and scheduler state beside tensors: torch ≥ 2.6 would
+    # refuse them under its default weights_only=True (the GPU machine runs torch 2.11).
+    ck = torch.load(os.path.join(folder, "state.pt"), map_location="cpu", weights_only=False)
+    ck["optim"] = torch.load(os.path.join(folder, "optim.pt"), map_location="cpu", weights_only=False)
     return ck
 
 
