@@ -107,6 +107,8 @@ export interface AttuneState {
   compareModes: AdaptMode[];
   /** Label convention of exported masks (remembered): as the label map given, or fixed. */
   exportLabels: ExportLabelsChoice;
+  /** Post-process the masks (src/core/postprocess: small components, small-ET rule); on by default. */
+  postprocess: boolean;
   run: RunState;
   results: RunResults | null;
   view: ViewState;
@@ -132,6 +134,7 @@ export interface AttuneState {
   setSelectedMode(mode: AdaptMode): void;
   setCompareMode(mode: AdaptMode, included: boolean): void;
   setExportLabels(choice: ExportLabelsChoice): void;
+  setPostprocess(on: boolean): void;
   /** Baseline + one adaptation per mode, in the worker. */
   startRun(modes: AdaptMode[]): void;
   cancelRun(): void;
@@ -216,6 +219,7 @@ export const useAttune = create<AttuneState>()(
         settings: { ...DEFAULT_SETTINGS },
         selectedMode: 'normalizer',
         compareModes: ['normalizer', 'bn'],
+        postprocess: true,
         run: IDLE_RUN,
         results: null,
         view: { left: 'baseline', right: 'normalizer', showChanges: false },
@@ -315,12 +319,17 @@ export const useAttune = create<AttuneState>()(
           set({ compareModes: COMPARABLE_MODES.filter((m) => chosen.has(m)) });
         },
 
+        setPostprocess(postprocess) {
+          set({ postprocess });
+        },
+
         startRun(requested) {
           const mriCase = get().check.mriCase;
           if (!mriCase || !client || get().engine.status !== 'ready' || get().run.status === 'running') return;
           const modes = requested.filter((m) => m !== 'none');
           const settings = modes.map((m) => get().settings[m]);
           const handle = client.run(mriCase, settings, {
+            postprocess: get().postprocess,
             onNotice: (message) => {
               // A run redone after a fallback repeats its memory notices: show each once.
               if (activeRun?.runId !== handle.runId || get().run.notices.includes(message)) return;
@@ -392,14 +401,15 @@ export const useAttune = create<AttuneState>()(
       name: 'attune.settings',
       version: 1,
       // Only the user's choices are remembered; never files, masks or results.
-      partialize: (s) => ({ settings: s.settings, selectedMode: s.selectedMode, compareModes: s.compareModes, exportLabels: s.exportLabels }),
+      partialize: (s) => ({ settings: s.settings, selectedMode: s.selectedMode, compareModes: s.compareModes, exportLabels: s.exportLabels, postprocess: s.postprocess }),
       merge: (persisted, current) => {
-        const p = (persisted ?? {}) as Partial<Pick<AttuneState, 'settings' | 'selectedMode' | 'compareModes' | 'exportLabels'>>;
+        const p = (persisted ?? {}) as Partial<Pick<AttuneState, 'settings' | 'selectedMode' | 'compareModes' | 'exportLabels' | 'postprocess'>>;
         const exportLabels = (['match', 'brats2021', 'brats2023'] as const).find((c) => c === p.exportLabels) ?? current.exportLabels;
         const settings = Object.fromEntries(ADAPT_MODES.map((m) => [m, validSettings(p.settings?.[m], m)])) as Record<AdaptMode, AdaptSettings>;
         const selectedMode = ADAPT_MODES.includes(p.selectedMode as AdaptMode) ? (p.selectedMode as AdaptMode) : current.selectedMode;
         const compareModes = Array.isArray(p.compareModes) ? COMPARABLE_MODES.filter((m) => p.compareModes!.includes(m)) : current.compareModes;
-        return { ...current, settings, selectedMode, compareModes, exportLabels };
+        const postprocess = typeof p.postprocess === 'boolean' ? p.postprocess : current.postprocess;
+        return { ...current, settings, selectedMode, compareModes, exportLabels, postprocess };
       },
     },
   ),

@@ -1,10 +1,13 @@
-/** A tiny, strict flag parser: unknown flags are errors, values are checked by the caller. */
+/**
+ * A tiny, strict flag parser: unknown flags are errors, values are checked by the caller.
+ * Switches (`booleans`, e.g. --no-postprocess) take no value and read as "true".
+ */
 export interface ParsedArgs {
   positional: string[];
   flags: Record<string, string>;
 }
 
-export function parseArgs(argv: string[], known: readonly string[]): ParsedArgs {
+export function parseArgs(argv: string[], known: readonly string[], booleans: readonly string[] = []): ParsedArgs {
   const positional: string[] = [];
   const flags: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -14,7 +17,12 @@ export function parseArgs(argv: string[], known: readonly string[]): ParsedArgs 
       continue;
     }
     const [name, inline] = a.slice(2).split('=', 2);
-    if (!known.includes(name)) throw new Error(`unknown option --${name} (known: ${known.map((k) => '--' + k).join(', ')})`);
+    if (booleans.includes(name)) {
+      if (inline !== undefined) throw new Error(`--${name} takes no value`);
+      flags[name] = 'true';
+      continue;
+    }
+    if (!known.includes(name)) throw new Error(`unknown option --${name} (known: ${[...known, ...booleans].map((k) => '--' + k).join(', ')})`);
     const value = inline ?? argv[++i];
     if (value === undefined || value.startsWith('--')) throw new Error(`--${name} needs a value`);
     flags[name] = value;

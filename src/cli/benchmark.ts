@@ -14,6 +14,7 @@ import { settingsFromFlags } from './settings.ts';
 import { describeIssues } from './describeIssues.ts';
 
 export const BENCHMARK_FLAGS = ['modes', 'iterations', 'lr', 'optimizer', 'slices', 'json', 'model', 'backend', 'batch'] as const;
+export const BENCHMARK_SWITCHES = ['no-postprocess'] as const;
 
 /**
  * `attune benchmark <folder>`: every case × mode through `adaptAndSegment`, Dice/HD95 against
@@ -38,7 +39,11 @@ export async function benchmark(folder: string, flags: Record<string, string>, m
       const t0 = performance.now();
       const plan = cliMemoryPlan(model, pre, [settings[mode]], batchSize, flags.backend === 'cpu' ? 'cpu' : 'wasm');
       plan.notices.forEach(log);
-      const { segmentation, report } = await adaptAndSegment(model, pre, plan.settings[0], { batchSize: plan.batchSize, adaptBatchSize: plan.adaptBatchSizes[0] });
+      const { segmentation, report } = await adaptAndSegment(model, pre, plan.settings[0], {
+        batchSize: plan.batchSize,
+        adaptBatchSize: plan.adaptBatchSizes[0],
+        postprocess: !flags['no-postprocess'],
+      });
       const seconds = (performance.now() - t0) / 1000;
       const ref = mri.label?.data as ArrayLike<number> | undefined;
       const vol = mri.modalities.t1;

@@ -3,8 +3,8 @@ import { loadModelDir } from '../node/loadModelDir.ts';
 import { useNodeBackend, type NodeBackend } from '../node/useNodeBackend.ts';
 import { registerWasmConv2dBackpropFilter } from '../core/tta/index.ts';
 import { parseArgs } from './args.ts';
-import { BENCHMARK_FLAGS, benchmark } from './benchmark.ts';
-import { SEGMENT_FLAGS, segment } from './segment.ts';
+import { BENCHMARK_FLAGS, BENCHMARK_SWITCHES, benchmark } from './benchmark.ts';
+import { SEGMENT_FLAGS, SEGMENT_SWITCHES, segment } from './segment.ts';
 import { SHIFT_FLAGS, shift } from './shift.ts';
 import { REPORT_FLAGS, report } from './report/report.ts';
 
@@ -12,9 +12,10 @@ export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../models/attune-brat
 
 const USAGE = `usage:
   attune benchmark <folder> [--modes none,normalizer,bn,tent,adabn] [--iterations N] [--lr X]
-                   [--optimizer sgd|adam] [--slices K] [--json out.json]
+                   [--optimizer sgd|adam] [--slices K] [--json out.json] [--no-postprocess]
   attune segment <files or folder> [--mode bn] --out mask.nii.gz [--labels 2021|2023]
                  [--iterations N] [--lr X] [--optimizer sgd|adam] [--slices K]
+                 [--no-postprocess]   (masks are post-processed by default: src/core/postprocess)
 common: [--model <dir with model.json>] [--backend wasm|cpu] [--batch slices per forward pass]
   attune shift <case folder> --preset low-field|different-vendor|thick-slices|bias-field|noisy|blur|contrast|gamma|gain-offset
                --severity 0-4 [--seed N] --out <folder>   (writes <folder>/<case>-<preset>-s<S>/)
@@ -36,13 +37,13 @@ export async function main(argv: string[]): Promise<number> {
   const log = (s: string) => process.stderr.write(s + '\n');
   try {
     if (command === 'benchmark') {
-      const { positional, flags } = parseArgs(rest, BENCHMARK_FLAGS);
+      const { positional, flags } = parseArgs(rest, BENCHMARK_FLAGS, BENCHMARK_SWITCHES);
       if (positional.length !== 1) throw new Error('benchmark takes exactly one <folder>');
       await benchmark(positional[0], flags, await setup(flags), log);
       return 0;
     }
     if (command === 'segment') {
-      const { positional, flags } = parseArgs(rest, SEGMENT_FLAGS);
+      const { positional, flags } = parseArgs(rest, SEGMENT_FLAGS, SEGMENT_SWITCHES);
       if (positional.length === 0) throw new Error('segment needs the scan: 4–5 files or one folder');
       await segment(positional, flags, await setup(flags), log);
       return 0;

@@ -13,6 +13,7 @@ import { cliMemoryPlan } from './memoryPlan.ts';
 import { settingsFromFlags } from './settings.ts';
 
 export const SEGMENT_FLAGS = ['mode', 'out', 'iterations', 'lr', 'optimizer', 'slices', 'model', 'backend', 'batch', 'labels'] as const;
+export const SEGMENT_SWITCHES = ['no-postprocess'] as const;
 
 /**
  * `attune segment <files or folder> --mode bn --out mask.nii.gz [--labels 2021|2023]`: one scan →
@@ -44,6 +45,7 @@ export async function segment(inputs: string[], flags: Record<string, string>, m
     batchSize: plan.batchSize,
     adaptBatchSize: plan.adaptBatchSizes[0],
     onIteration: (i, l) => log(`iteration ${i}: loss ${l.toFixed(5)}`),
+    postprocess: !flags['no-postprocess'],
   });
   const convention: LabelConvention = asked ?? mri.labelConvention ?? 'brats2021';
   const mask = fromInternalLabels(segmentation.labels, convention);

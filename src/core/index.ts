@@ -7,6 +7,7 @@ export * from './validation/index.ts';
 export * from './case/index.ts';
 export * from './preprocess/index.ts';
 export * from './metrics/index.ts';
+export * from './postprocess/index.ts';
 export * from './synthetic/index.ts';
 export * from './memory/index.ts';
 export * from './orientation/index.ts';

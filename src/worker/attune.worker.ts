@@ -77,6 +77,7 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>) {
       batchSize: p.batchSize,
       checkCancelled: () => checkpoint('inference', batches++),
       onProgress: (done, total) => post({ type: 'progress', runId, stage: 'baseline', done, total }),
+      postprocess: req.postprocess,
     });
     const baselineSeconds = (performance.now() - t0) / 1000;
     const results: ModeResult[] = [];
@@ -93,6 +94,7 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>) {
           post({ type: 'progress', runId, stage: 'segment', mode: settings.mode, done, total });
           checkpoint('inference', done);
         },
+        postprocess: req.postprocess,
       });
       results.push({ report, labels: segmentation.labels, segmentSeconds });
     }

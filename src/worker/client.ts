@@ -66,7 +66,7 @@ export class AttuneWorkerClient {
   }
 
   /** Baseline + each setting's adaptation on one case. Resolves null when cancelled. */
-  run(mri: MriCase, settings: AdaptSettings[], options: { batchSize?: number; onProgress?: (p: RunProgress) => void; onNotice?: (message: string) => void } = {}) {
+  run(mri: MriCase, settings: AdaptSettings[], options: { batchSize?: number; postprocess?: boolean; onProgress?: (p: RunProgress) => void; onNotice?: (message: string) => void } = {}) {
     const runId = this.nextRun++;
     const modalities = Object.fromEntries(
       MODALITIES.map((m) => {
@@ -77,7 +77,7 @@ export class AttuneWorkerClient {
     const promise = new Promise<RunResult | null>((resolve, reject) => this.pending.set(runId, { resolve, reject, onProgress: options.onProgress, onNotice: options.onNotice }));
     const cancelFlag = typeof SharedArrayBuffer !== 'undefined' && self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
     // structured clone copies the voxels: the user's volumes are never transferred away or changed
-    this.send({ type: 'run', runId, modalities, settings, batchSize: options.batchSize, cancelFlag });
+    this.send({ type: 'run', runId, modalities, settings, batchSize: options.batchSize, postprocess: options.postprocess, cancelFlag });
     const cancel = () => {
       if (cancelFlag) Atomics.store(cancelFlag, 0, 1);
       this.send({ type: 'cancel', runId });

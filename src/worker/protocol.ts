@@ -30,6 +30,8 @@ export type WorkerRequest =
       modalities: Record<Modality, WorkerVolume>;
       settings: AdaptSettings[];
       batchSize?: number;
+      /** Post-process every mask of the run (src/core/postprocess); absent = on, the default. */
+      postprocess?: boolean;
       /**
        * Cancel flag shared with the page (Int32Array over a SharedArrayBuffer; 1 = cancel),
        * when the page is cross-origin isolated. Needed because on wasm the adaptation loop

@@ -5,7 +5,6 @@ import math
 import os
 from dataclasses import dataclass
 
-import nibabel as nib
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -28,19 +27,57 @@ class Case:
     shape: tuple[int, int, int]
 
 
+BRATS_LABEL_VALUES = frozenset(LABELS)
+
+
+def labels_from_array(raw: np.ndarray, source: str = "seg") -> np.ndarray:
+    """A stored label array → int64 BraTS labels {0, 1, 2, 4}.
+
+    Real BraTS segs come as uint8, uint16, int16 (and float32 in the 2023 release); the values
+    matter, not the type. Non-integer values or labels outside the convention are refused with
+    a message naming them, rather than silently becoming a wrong class through LABEL_TO_CLASS.
+    BraTS 2023+ files write ET as 3: accepted when no 4 is present and mapped to 4.
+    """
+    if not np.issubdtype(raw.dtype, np.integer):
+        rounded = np.rint(raw)
+        if not np.array_equal(rounded, raw):
+            raise ValueError(f"{source}: label values are not integers ({raw.dtype})")
+        raw = rounded
+    lab = raw.astype(np.int64)
+    values = set(np.unique(lab).tolist())
+    if 3 in values:
+        if 4 in values:
+            raise ValueError(f"{source}: labels 3 and 4 both present; expected BraTS 2021 (4 = ET) or 2023 (3 = ET)")
+        lab[lab == 3] = 4  # BraTS 2023+ convention
+        values = (values - {3}) | {4}
+    unknown = sorted(values - BRATS_LABEL_VALUES)
+    if unknown:
+        raise ValueError(f"{source}: unexpected label values {unknown}; expected a subset of {sorted(BRATS_LABEL_VALUES)}")
+    return lab
+
+
+def read_seg(path: str) -> np.ndarray:
+    """BraTS labels of a seg file, whatever integer (or float) type it is stored as."""
+    import nibabel as nib  # lazy: the device machine trains from .npz packages without nibabel
+    return labels_from_array(np.asanyarray(nib.load(path).dataobj), os.path.basename(path))
+
+
+def case_from_arrays(name: str, vols: np.ndarray, labels: np.ndarray | None) -> Case:
+    """vols [4, X, Y, Z] in MODALITIES order (raw intensities), labels [X, Y, Z] or None."""
+    slices, box = preprocess(vols.astype(np.float32, copy=False))
+    classes = None if labels is None else LABEL_TO_CLASS[crop_labels(labels, box)]
+    return Case(name, slices, classes, labels, box, tuple(vols.shape[1:]))
+
+
 def load_case(folder: str) -> Case:
+    import nibabel as nib
     name = os.path.basename(folder.rstrip("/"))
     vols = []
     for m in MODALITIES:
         vols.append(np.asarray(nib.load(os.path.join(folder, f"{name}_{m}.nii.gz")).dataobj, dtype=np.float32))
-    vols = np.stack(vols)
-    slices, box = preprocess(vols)
     seg_path = os.path.join(folder, f"{name}_seg.nii.gz")
-    labels = classes = None
-    if os.path.exists(seg_path):
-        labels = np.asarray(nib.load(seg_path).dataobj).astype(np.int64)
-        classes = LABEL_TO_CLASS[crop_labels(labels, box)]
-    return Case(name, slices, classes, labels, box, vols.shape[1:])
+    labels = read_seg(seg_path) if os.path.exists(seg_path) else None
+    return case_from_arrays(name, np.stack(vols), labels)
 
 
 class SliceSampler:
@@ -84,9 +121,9 @@ def augment(x: torch.Tensor, y: torch.Tensor, g: torch.Generator) -> tuple[torch
     n = x.shape[0]
     r = lambda *s: torch.rand(*s, generator=g)
     brain = (x != 0).any(dim=1, keepdim=True)
-    # intensity: gain 0.9–1.1, offset ±0.1, gamma-like curvature on the z-scores
-    gain = 0.9 + 0.2 * r(n, 4, 1, 1)
-    off = -0.1 + 0.2 * r(n, 4, 1, 1)
+    # intensity: gain 0.9–1.1, offset ±0.1 (random numbers on the CPU generator, then to x's device)
+    gain = (0.9 + 0.2 * r(n, 4, 1, 1)).to(x.device)
+    off = (-0.1 + 0.2 * r(n, 4, 1, 1)).to(x.device)
     x = torch.where(brain, x * gain + off, torch.zeros_like(x))
     ang = (r(n) * 2 - 1) * math.radians(15)
     sc = 0.9 + 0.2 * r(n)
@@ -96,7 +133,7 @@ def augment(x: torch.Tensor, y: torch.Tensor, g: torch.Generator) -> tuple[torch
     theta = torch.zeros(n, 2, 3)
     theta[:, 0, 0], theta[:, 0, 1] = cos * fx, -sin
     theta[:, 1, 0], theta[:, 1, 1] = sin, cos * fy
-    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    grid = F.affine_grid(theta.to(x.device), list(x.shape), align_corners=False)
     x = F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
     y = F.grid_sample(y[:, None].float(), grid, mode="nearest", padding_mode="zeros", align_corners=False)[:, 0].long()
     return x, y

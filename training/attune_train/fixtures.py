@@ -5,7 +5,10 @@
 - `src/core/model/fixtures/parity.json`: a small input, the PyTorch logits and, per BN layer,
   mean/variance of the features entering it (TS must match within 1e-3);
 - `src/core/preprocess/fixtures/brats-00324.json`: the preprocessing of a real case, summarised;
-- `src/core/model/fixtures/case-dice.json`: the Python Dice of a real case through the model.
+- `src/core/model/fixtures/case-dice.json`: the Python Dice of a real case through the model;
+- `src/core/postprocess/fixtures/postprocess-parity.json`: synthetic label volumes, the output of
+  postprocess.py for several settings, and the Python HD95 of each output against a reference
+  (`--postprocess-only` writes just this one: no model or data needed).
 """
 from __future__ import annotations
 
@@ -21,7 +24,8 @@ from . import MODALITIES
 from .data import load_case
 from .export import load_exported
 from .infer import predict_case
-from .metrics import all_dice
+from .metrics import REGIONS, all_dice, hd95
+from .postprocess import DEFAULT_MIN_COMPONENT_VOXELS, DEFAULT_MIN_ET_VOXELS, postprocess
 from .model import bn_input_stats
 
 HERE = os.path.dirname(__file__)
@@ -59,11 +63,57 @@ def preprocess_fixture(case) -> dict:
     }
 
 
+POSTPROCESS_SETTINGS = [(0, 0), (4, 0), (0, 30), (6, 30), (40, 5)]
+
+
+def postprocess_fixture(seed: int = 12) -> dict:
+    """Tumour-like volumes (ED shell, ET rim, NCR core) plus specks of random labels; arrays in
+    NIfTI order (i fastest: numpy's ravel order 'F' of [X, Y, Z])."""
+    rng = np.random.default_rng(seed)
+    dims = (14, 12, 10)
+    cases = []
+    for c in range(4):
+        ref = np.zeros(dims, np.uint8)
+        i0, j0, k0 = rng.integers(1, 4, 3)
+        a, b, d = rng.integers(5, 9, 3)
+        ref[i0:i0 + a, j0:j0 + b, k0:k0 + d] = 2
+        ref[i0 + 1:i0 + a - 1, j0 + 1:j0 + b - 1, k0 + 1:k0 + d - 1] = 4
+        ref[i0 + 2:i0 + a - 2, j0 + 2:j0 + b - 2, k0 + 2:k0 + d - 2] = 1
+        pred = ref.copy()
+        specks = rng.random(dims) < (0.004 + 0.006 * c)
+        pred[specks] = rng.choice(np.array([1, 2, 4], np.uint8), int(specks.sum()))
+        if c == 3:  # a prediction with only a little ET
+            pred[pred == 4] = 2
+            pred[i0 + 2, j0 + 2, k0 + 1:k0 + 4] = 4
+        runs = []
+        for mc, me in POSTPROCESS_SETTINGS:
+            out = postprocess(pred, mc, me)
+            runs.append({"minComponentVoxels": mc, "minEtVoxels": me, "output": out.ravel(order="F").tolist(),
+                         "hd95": {k: hd95(out, ref, REGIONS[k]) for k in ("ET", "TC", "WT")}})
+        cases.append({"dims": list(dims), "input": pred.ravel(order="F").tolist(), "reference": ref.ravel(order="F").tolist(), "runs": runs})
+    return {"generatedBy": "training/attune_train/fixtures.py", "cases": cases,
+            "defaults": {"minComponentVoxels": DEFAULT_MIN_COMPONENT_VOXELS, "minEtVoxels": DEFAULT_MIN_ET_VOXELS}}
+
+
+def write_json(path: str, doc: dict) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(doc, f)
+    print("wrote", os.path.relpath(path, REPO))
+
+
+POSTPROCESS_FIXTURE = os.path.join(REPO, "src/core/postprocess/fixtures/postprocess-parity.json")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
+    ap.add_argument("--postprocess-only", action="store_true")
     ap.add_argument("--model", default=os.path.join(REPO, "models/attune-brats-inst18"))
     ap.add_argument("--data", default=os.path.join(REPO, "../shared/data/brats2021"))
     args = ap.parse_args(argv)
+    write_json(POSTPROCESS_FIXTURE, postprocess_fixture())
+    if args.postprocess_only:
+        return
     model = load_exported(args.model)
     with open(os.path.join(args.model, "weights.bin"), "rb") as f:
         weights_sha = hashlib.sha256(f.read()).hexdigest()
@@ -76,10 +126,7 @@ def main(argv=None):
             "dice": all_dice(predict_case(model, case), case.labels)},
     }
     for path, doc in out.items():
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w") as f:
-            json.dump(doc, f)
-        print("wrote", os.path.relpath(path, REPO))
+        write_json(path, doc)
 
 
 if __name__ == "__main__":

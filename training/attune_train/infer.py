@@ -12,6 +12,10 @@ from .preprocess import stats_slice_indices, uncrop
 STATS_SLICES = 8
 
 
+def device_of(model: torch.nn.Module) -> torch.device:
+    return next(model.parameters()).device
+
+
 @torch.no_grad()
 def predict_case(model: AttuneNet, case: Case, batch: int = 16) -> np.ndarray:
     """Label volume {0,1,2,4} on the original grid (BN in inference mode)."""
@@ -19,7 +23,8 @@ def predict_case(model: AttuneNet, case: Case, batch: int = 16) -> np.ndarray:
     model.eval()
     out = []
     for s in range(0, case.slices.shape[0], batch):
-        out.append(model(torch.from_numpy(case.slices[s:s + batch])).argmax(1).numpy())
+        x = torch.from_numpy(case.slices[s:s + batch]).to(device_of(model))
+        out.append(model(x).argmax(1).cpu().numpy())
     model.train(was)
     classes = np.concatenate(out).astype(np.uint8)
     return uncrop(np.asarray(LABELS, np.uint8)[classes], case.box, case.shape)
@@ -35,7 +40,7 @@ def recalibrate_bn(model: AttuneNet, cases: list[Case], k: int = STATS_SLICES) -
     features entering it, on the contract's statistics slices, with the network in inference mode.
     Layers are set in forward order: a layer's input depends only on the layers before it."""
     model.eval()
-    xs = [stats_slices(c, k) for c in cases]
+    xs = [stats_slices(c, k).to(device_of(model)) for c in cases]
     for name, m in model.named_conv_bn():
         means, vars_ = [], []
         for x in xs:
@@ -51,7 +56,7 @@ KL_EPS = 1e-5
 
 def kl_alignment_loss(model: AttuneNet, x: torch.Tensor) -> torch.Tensor:
     """L = (1/B) Σ_b Σ_c KL(N(μ,σ²) ‖ N(μ̄,σ̄²)) with variances floored at KL_EPS (BN inference mode)."""
-    _, st = bn_input_stats(model, x)
+    _, st = bn_input_stats(model, x.to(device_of(model)))
     total = 0.0
     bns = dict((f"{n}_bn", m.bn) for n, m in model.named_conv_bn())
     for name, (mu, var) in st.items():

@@ -21,6 +21,8 @@ export function RunPanel() {
   const setCompareMode = useAttune((s) => s.setCompareMode);
   const startRun = useAttune((s) => s.startRun);
   const cancelRun = useAttune((s) => s.cancelRun);
+  const postprocess = useAttune((s) => s.postprocess);
+  const setPostprocess = useAttune((s) => s.setPostprocess);
   const [invalid, setInvalid] = useState<Record<string, boolean>>({});
 
   const running = run.status === 'running';
@@ -42,6 +44,10 @@ export function RunPanel() {
       </label>
       <p className="muted hint">{MODE_HINTS[selectedMode]}</p>
       <SettingsFields key={selectedMode} settings={settings[selectedMode]} disabled={running} onValidity={onValidity} />
+      <label className="field" title="Removes small isolated tumour specks and relabels a tiny enhancing tumour as necrotic core, as the BraTS winners' pipelines do. Applies to every mask of the next run.">
+        <input type="checkbox" data-testid="postprocess" checked={postprocess} disabled={running} onChange={(e) => setPostprocess(e.target.checked)} />
+        <span>Post-process masks</span>
+      </label>
       <div className="run-buttons">
         <button type="button" className="primary" data-testid="run" disabled={!canRun} onClick={() => startRun([selectedMode])}>
           Run

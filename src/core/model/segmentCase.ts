@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { labelsOnInputGrid, type PreprocessedCase } from '../preprocess/index.ts';
+import { DEFAULT_POSTPROCESS, postprocessLabels, type PostprocessOptions } from '../postprocess/index.ts';
+import { toInputGrid } from '../orientation/index.ts';
+import { uncropLabels, type PreprocessedCase } from '../preprocess/index.ts';
 import type { Architecture } from './contract.ts';
 import { forwardNetwork, type ForwardOptions, type ModelWeights } from './network.ts';
 
@@ -11,19 +13,30 @@ export interface SegmentOptions {
   checkCancelled?: () => void;
   /** AdaBN: BN statistics to use instead of the running statistics. */
   bnStatisticsOverride?: ForwardOptions['bnStatisticsOverride'];
+  /**
+   * Post-processing of the final mask (src/core/postprocess): `true` or absent = the
+   * defaults chosen on the held-out scans, `false` = the raw argmax, or explicit thresholds.
+   * Applied here because every mask the app, worker and CLI show comes out of this function.
+   */
+  postprocess?: boolean | PostprocessOptions;
 }
 
 export interface Segmentation {
-  /** BraTS labels {0,1,2,4} on the input files' own grid, i fastest (NIfTI order). */
+  /** BraTS labels {0,1,2,4} on the input files' own grid, i fastest (NIfTI order), post-processed unless turned off. */
   labels: Uint8Array;
-  /** The same on the cropped box, [D, H', W']. */
+  /** The network's argmax labels on the cropped box, [D, H', W'], before post-processing. */
   croppedLabels: Uint8Array;
+}
+
+function postprocessOptionsOf(choice: SegmentOptions['postprocess']): PostprocessOptions | null {
+  if (choice === false) return null;
+  return choice === undefined || choice === true ? DEFAULT_POSTPROCESS : choice;
 }
 
 /**
  * Segments every slice of a preprocessed case with the given weights: batched forward
  * passes, argmax (first maximum on ties), class → BraTS label, uncropped to the original
- * grid. Every intermediate tensor is disposed; only `weights` stay alive.
+ * grid, post-processed (unless `postprocess: false`). Every intermediate tensor is disposed; only `weights` stay alive.
  */
 export async function segmentCase(
   weights: ModelWeights,
@@ -49,5 +62,12 @@ export async function segmentCase(
     for (let v = 0; v < values.length; v++) out[v] = labelOf[values[v]];
     options.onProgress?.(s + n, d);
   }
-  return { labels: labelsOnInputGrid(cropped, pre), croppedLabels: cropped };
+  // On the full grid, as the Python evaluation does: component sizes must not count the
+  // padded voxels outside the brain box that uncrop drops. Post-processed on the canonical
+  // grid (6-connected components do not depend on axis order or direction), then mapped
+  // back onto the input's own grid.
+  const labels = uncropLabels(cropped, pre.box);
+  const post = postprocessOptionsOf(options.postprocess);
+  const final = post ? postprocessLabels(labels, pre.box.dims, post) : labels;
+  return { labels: toInputGrid(final, pre.orientation), croppedLabels: cropped };
 }

@@ -1,5 +1,4 @@
-import { toInputGrid } from '../orientation/index.ts';
-import type { CropBox, PreprocessedCase } from './types.ts';
+import type { CropBox } from './types.ts';
 
 /**
  * Puts a map computed on the cropped box back on the full canonical grid (§2.5). `cropped`
@@ -37,11 +36,3 @@ export function uncropLabels(cropped: Uint8Array, box: CropBox): Uint8Array {
   return uncrop(cropped, box, (n) => new Uint8Array(n));
 }
 
-/**
- * A label map computed on the cropped box, on the grid of the files the user gave:
- * uncropped, then un-reoriented (§2.5). What every mask the app, worker and CLI show or
- * export goes through.
- */
-export function labelsOnInputGrid(cropped: Uint8Array, pre: Pick<PreprocessedCase, 'box' | 'orientation'>): Uint8Array {
-  return toInputGrid(uncropLabels(cropped, pre.box), pre.orientation);
-}

@@ -1,5 +1,5 @@
 import type { AttuneModel } from '../model/decodeModel.ts';
-import { segmentCase, type Segmentation } from '../model/segmentCase.ts';
+import { segmentCase, type SegmentOptions, type Segmentation } from '../model/segmentCase.ts';
 import type { PreprocessedCase } from '../preprocess/index.ts';
 import { adaptCase, disposeAdaptation, type Adaptation, type AdaptCallbacks } from './adaptCase.ts';
 import type { AdaptSettings } from './modes.ts';
@@ -10,6 +10,8 @@ export interface AdaptAndSegmentOptions extends AdaptCallbacks {
   /** Slices per forward pass of the final inference. */
   batchSize?: number;
   onSegmentProgress?: (slicesDone: number, slicesTotal: number) => void;
+  /** Post-processing of the final mask (see `SegmentOptions.postprocess`; default on). */
+  postprocess?: SegmentOptions['postprocess'];
 }
 
 /**
@@ -31,6 +33,7 @@ export async function adaptAndSegment(
       onProgress: options.onSegmentProgress,
       checkCancelled: options.checkCancelled,
       bnStatisticsOverride: adaptation.bnStatisticsOverride,
+      postprocess: options.postprocess,
     });
     const { weights: _w, bnStatisticsOverride: _b, owned: _o, ...report } = adaptation;
     return { segmentation, report, segmentSeconds: (performance.now() - t0) / 1000 };
