@@ -11,7 +11,7 @@ import { dropFiles } from './helpers.ts';
 /**
  * Issue 16 in the app (real Chromium, wasm, the tiny test model on real BraTS data):
  * a BraTS 2023 case loads, runs and exports in its own convention with the Dice of its
- * 2021 copy; a scan stored RAS or with permuted axes gives the LPS scan's mask voxel for
+ * 2021 copy; a scan stored with permuted and flipped axes gives the LPS scan's mask voxel for
  * voxel (after mapping), its Dice and its shift score; the demo's files show their sizes.
  */
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -88,13 +88,15 @@ test('a BraTS 2023 case (ET = 3) loads, runs and exports in its convention, with
   expect(firstDifference(Uint8Array.from(c2023.baseline.data, (v) => (v === 3 ? 4 : v)), c2021.baseline.data)).toBe(-1);
 });
 
-test('the same scan stored LPS, RAS or slice-axis-first gives the same masks, Dice and shift score', async ({ page }, testInfo) => {
+test('the same scan stored LPS or with its axes permuted and flipped (S, R, A) gives the same masks, Dice and shift score', async ({ page }, testInfo) => {
   test.setTimeout(1_500_000);
   const lpsFiles = demo();
   const lps = await runCase(page, lpsFiles);
   const tumour = Array.from(lps.baseline.data).filter((v) => v > 0).length;
   expect(tumour).toBeGreaterThan(0);
-  for (const axes of [['R', 'A', 'S'], ['S', 'R', 'A']] as [AxisCode, AxisCode, AxisCode][]) {
+  // RAS and every other orientation are covered in the CLI (real case) and unit tests; here the
+  // hardest one — a permutation with the slice axis first, and two flips — end to end.
+  for (const axes of [['S', 'R', 'A']] as [AxisCode, AxisCode, AxisCode][]) {
     const files: InputFile[] = [];
     for (const f of lpsFiles) files.push({ name: f.name, bytes: reorientedCopy(await readNifti(f.bytes, f.name), axes, f.name) });
     const other = await runCase(page, files);

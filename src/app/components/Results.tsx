@@ -125,7 +125,7 @@ function ResultsTable({ results }: { results: RunResults }) {
         </table>
       </div>
       <p className="muted">
-        Computed on {results.backend === 'webgpu' ? 'WebGPU' : 'WebAssembly'} in this browser.{hasDice ? ' Dice: n/a where the expert label lacks that class. Regions: ET = 4, TC = 1 ∪ 4, WT = 1 ∪ 2 ∪ 4.' : ''}
+        Computed on {results.backend === 'webgpu' ? 'WebGPU' : 'WebAssembly'} in this browser.{hasDice ? ' Dice: n/a where the expert label lacks that class. Regions: ET, TC = NCR ∪ ET, WT = NCR ∪ ED ∪ ET.' : ''}
       </p>
     </section>
   );
