@@ -223,7 +223,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 /** Writes one mutation into a copy of `bytes` (uncompressed file). */
 export function applyMutations(bytes: Uint8Array, base: FuzzBase, mutations: Mutation[]): Uint8Array {
-  let out = bytes.slice();
+  let out: Uint8Array = bytes.slice();
   for (const m of mutations) {
     if (m.kind === 'truncate') out = out.slice(0, Math.min(out.length, m.at));
     else if (m.kind === 'append') out = concat(out, Uint8Array.from(m.bytes));
@@ -278,7 +278,7 @@ export interface FuzzFiles {
   /** The four dropped files, in MODALITIES order. */
   files: InputFile[];
   /** The damaged one, and its length before packing (what the reader may decompress to). */
-  target: InputFile & { bytes: Uint8Array };
+  target: { name: string; bytes: Uint8Array<ArrayBufferLike> };
   unpackedLength: number;
 }
 
