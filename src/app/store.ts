@@ -286,7 +286,10 @@ export const useAttune = create<AttuneState>()(
           set({ engine: { status: 'starting', backend: null, reason: '', modelLabel: options.modelLabel, error: null, notices: options.notices } });
           keeper = new WorkerKeeper(options, {
             starting: () => set({ engine: { ...get().engine, status: 'starting', backend: null, error: null } }),
-            ready: (r) => set({ engine: { ...get().engine, status: 'ready', backend: r.backend, reason: r.reason } }),
+            ready: (r, afterLoss) => {
+              const reason = afterLoss ? 'restarted on wasm after the previous worker stopped' : r.reason;
+              set({ engine: { ...get().engine, status: 'ready', backend: r.backend, reason } });
+            },
             failed: (message) => set({ engine: { ...get().engine, status: 'failed', error: message } }),
             backendChanged: (backend, reason) => set({ engine: { ...get().engine, backend, reason } }),
             lost: (error, restartedOn) => {

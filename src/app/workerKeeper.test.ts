@@ -31,7 +31,7 @@ function recorder() {
     log,
     events: {
       starting: () => log.push('starting'),
-      ready: (r: Ready) => log.push(`ready ${r.backend}`),
+      ready: (r: Ready, afterLoss: boolean) => log.push(`ready ${r.backend}${afterLoss ? ' (after a loss)' : ''}`),
       failed: (m: string) => log.push(`failed ${m}`),
       backendChanged: (b: BackendName) => log.push(`backend ${b}`),
       lost: (e: WorkerLost, on: BackendName | null) => log.push(`lost ${e.cause} → ${on ?? 'given up'}`),
@@ -56,7 +56,7 @@ describe('WorkerKeeper', () => {
     expect(keeper.current).toBe(made[1].client);
     expect(made[1].options).toEqual({ backend: 'wasm' }); // the hooks fire once, for the first worker
     await flush();
-    expect(log.slice(2)).toEqual(['lost vanished → wasm', 'starting', 'ready wasm']);
+    expect(log.slice(2)).toEqual(['lost vanished → wasm', 'starting', 'ready wasm (after a loss)']);
   });
 
   it('ignores a late loss report from a worker it already replaced', async () => {

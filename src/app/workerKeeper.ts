@@ -10,7 +10,8 @@ export type MakeClient = (model: ModelSource, options: { backend?: BackendName; 
 
 export interface KeeperEvents {
   starting(): void;
-  ready(ready: Ready): void;
+  /** `afterLoss`: this worker replaces one that died (its backend reason says why wasm). */
+  ready(ready: Ready, afterLoss: boolean): void;
   failed(message: string): void;
   backendChanged(backend: BackendName, reason: string): void;
   /** The worker died; a fresh one is already starting on `restartedOn` (null: given up). */
@@ -72,7 +73,7 @@ export class WorkerKeeper {
     this.events.starting();
     client.ready.then(
       (r) => {
-        if (this.client === client) this.events.ready(r);
+        if (this.client === client) this.events.ready(r, this.restarts > 0);
       },
       (e: Error) => {
         if (this.client === client) this.events.failed(e.message);

@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+import { memory } from '@tensorflow/tfjs-core';
 import { loadCase } from '../core/case/index.ts';
 import { planRun, type RunPlan } from '../core/memory/index.ts';
 import type { AttuneModel } from '../core/model/index.ts';
@@ -33,6 +34,13 @@ let pendingFault: GpuFaultStage | null = null;
 const cancelled = new Set<number>();
 /** Test hook: how this worker dies, once, during its first adaptation (?workerFault=). */
 let pendingDeath: WorkerFault | null = null;
+
+/**
+ * tfjs's live tensor count and bytes, readable from outside (e2e's long-session test
+ * reads it with Playwright's worker.evaluate): a run that leaks tensors shows up as a
+ * count that grows from case to case. Read-only; nothing in the app calls it.
+ */
+Object.assign(self, { attuneTensorMemory: () => ({ numTensors: memory().numTensors, numBytes: memory().numBytes }) });
 
 class Cancelled extends Error {}
 /** Unwinds a run after the injected death: nothing may be posted any more. */
