@@ -18,6 +18,8 @@ export async function dropFiles(page: Page, files: InputFile[]): Promise<void> {
     return dt;
   }, payload);
   await page.dispatchEvent('[data-testid=drop-zone]', 'drop', { dataTransfer });
+  // Playwright would otherwise keep the DataTransfer (and its Files) alive in the page.
+  await dataTransfer.dispose();
 }
 
 export interface CanvasPixels {

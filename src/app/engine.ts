@@ -1,5 +1,6 @@
 import type { GpuFaultStage } from '../worker/gpuFallback.ts';
 import type { BackendName, ModelSource } from '../worker/protocol.ts';
+import { isWorkerFault, type WorkerFault } from '../worker/workerDeath.ts';
 import { SHIPPED_MODEL } from '../worker/shippedModel.ts';
 
 /** How the page starts its worker: which model, which backend, and what was wrong with the URL. */
@@ -11,6 +12,8 @@ export interface EngineOptions {
   backend?: BackendName;
   /** Testing switch ?gpuFault=inference|adaptation|device-lost: the first WebGPU run fails there on purpose. */
   gpuFault?: GpuFaultStage;
+  /** Testing switch ?workerFault=exit|crash: the worker dies during its first adaptation. */
+  workerFault?: WorkerFault;
   /** Problems with the query parameters, shown to the user (the defaults are used instead). */
   notices: string[];
 }
@@ -24,6 +27,9 @@ export interface EngineOptions {
  * - `?gpuFault=inference|adaptation|device-lost` (testing) makes the first WebGPU run fail
  *   there with a GPU-like error, or destroys the GPU device mid-adaptation, to exercise the
  *   fallback to wasm.
+ * - `?workerFault=exit|crash` (testing) kills the worker during its first adaptation —
+ *   silently, as an out-of-memory kill looks, or with an uncaught error — to exercise the
+ *   recovery: the page reports it, keeps the case and results, starts a fresh worker.
  */
 export function engineOptionsFromUrl(href: string): EngineOptions {
   const url = new URL(href);
@@ -55,5 +61,8 @@ export function engineOptionsFromUrl(href: string): EngineOptions {
   let gpuFault: GpuFaultStage | undefined;
   if (requestedFault === 'inference' || requestedFault === 'adaptation' || requestedFault === 'device-lost') gpuFault = requestedFault;
   else if (requestedFault) notices.push(`?gpuFault=${requestedFault} is not known (use inference, adaptation or device-lost); ignored.`);
-  return { model, modelLabel, backend, gpuFault, notices };
+  const requestedDeath = url.searchParams.get('workerFault');
+  const workerFault = isWorkerFault(requestedDeath) ? requestedDeath : undefined;
+  if (requestedDeath && !workerFault) notices.push(`?workerFault=${requestedDeath} is not known (use exit or crash); ignored.`);
+  return { model, modelLabel, backend, gpuFault, workerFault, notices };
 }

@@ -19,6 +19,19 @@ export function newNiivue(): Niivue {
   });
 }
 
+/**
+ * Frees a niivue whose canvas is going away: its window/resize listeners (which keep the
+ * whole instance alive), its volumes and its WebGL context. Without this every results
+ * view left one WebGL2 context and its textures behind — Chromium allows 16 live contexts
+ * and then drops the oldest — and the page heap grew ~0.2 MiB per case (found by
+ * e2e/longSession.spec.ts).
+ */
+export function releaseNiivue(nv: Niivue): void {
+  nv.cleanup();
+  for (const v of [...nv.volumes]) nv.removeVolume(v);
+  nv.gl?.getExtension('WEBGL_lose_context')?.loseContext();
+}
+
 export function toBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
     ? (bytes.buffer as ArrayBuffer)

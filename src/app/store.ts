@@ -21,10 +21,12 @@ import type { ExportLabelsChoice } from '../core/labels/index.ts';
 import { allDice, type DiceKey } from '../core/metrics/dice.ts';
 import { ADAPT_MODES, DEFAULT_SETTINGS, type AdaptMode, type AdaptSettings } from '../core/tta/index.ts';
 import type { AdaptationReport } from '../core/tta/index.ts';
-import { AttuneWorkerClient, type RunProgress } from '../worker/client.ts';
+import type { RunProgress } from '../worker/client.ts';
 import type { BackendName } from '../worker/protocol.ts';
+import { afterLossNotice, WorkerLost } from '../worker/workerDeath.ts';
 import { fetchDemoCase, OTHER_SCANNER } from './demoCase.ts';
 import type { EngineOptions } from './engine.ts';
+import { WorkerKeeper } from './workerKeeper.ts';
 
 /** Modes a user can run after the baseline ('none' = baseline only). */
 export type RunMode = AdaptMode;
@@ -50,6 +52,8 @@ export interface RunState {
   live: Partial<Record<AdaptMode, number[]>>;
   cancelling: boolean;
   error: string | null;
+  /** The run failed because its worker died (the error says so; a fresh worker was started). */
+  workerLost: boolean;
   /** What the worker said about this run: reduced settings for memory, a fallback to wasm. */
   notices: string[];
 }
@@ -142,7 +146,7 @@ export interface AttuneState {
 }
 
 const EMPTY_CHECK: CaseCheck = { issues: [], mriCase: null };
-const IDLE_RUN: RunState = { status: 'idle', modes: [], progress: null, live: {}, cancelling: false, error: null, notices: [] };
+const IDLE_RUN: RunState = { status: 'idle', modes: [], progress: null, live: {}, cancelling: false, error: null, workerLost: false, notices: [] };
 export const COMPARABLE_MODES: AdaptMode[] = ['normalizer', 'bn', 'tent', 'adabn'];
 
 /** Recomputes everything that follows from the file list. */
@@ -192,7 +196,7 @@ function summarise(mriCase: MriCase, baseline: Uint8Array, modes: ModeOutcome[])
 }
 
 let batch = 0;
-let client: AttuneWorkerClient | null = null;
+let keeper: WorkerKeeper | null = null;
 let activeRun: { runId: number; cancel: () => void } | null = null;
 
 export const useAttune = create<AttuneState>()(
@@ -252,6 +256,7 @@ export const useAttune = create<AttuneState>()(
           try {
             let files = await fetchDemoCase();
             if (variant === 'other-scanner') {
+              const client = keeper?.current;
               if (!client) throw new Error('the worker is not running');
               set({ preparing: 'Simulating another scanner…' });
               files = await client.shift(files, OTHER_SCANNER);
@@ -285,14 +290,26 @@ export const useAttune = create<AttuneState>()(
         },
 
         startEngine(options) {
-          if (client) return;
-          client = new AttuneWorkerClient(options.model, { backend: options.backend, gpuFault: options.gpuFault });
-          client.onBackendChange = (backend, reason) => set({ engine: { ...get().engine, backend, reason } });
+          if (keeper) return;
           set({ engine: { status: 'starting', backend: null, reason: '', modelLabel: options.modelLabel, error: null, notices: options.notices } });
-          client.ready.then(
-            (r) => set({ engine: { ...get().engine, status: 'ready', backend: r.backend, reason: r.reason } }),
-            (e: Error) => set({ engine: { ...get().engine, status: 'failed', error: e.message } }),
-          );
+          keeper = new WorkerKeeper(options, {
+            starting: () => set({ engine: { ...get().engine, status: 'starting', backend: null, error: null } }),
+            ready: (r, afterLoss) => {
+              const reason = afterLoss ? 'restarted on wasm after the previous worker stopped' : r.reason;
+              set({ engine: { ...get().engine, status: 'ready', backend: r.backend, reason } });
+            },
+            failed: (message) => set({ engine: { ...get().engine, status: 'failed', error: message } }),
+            backendChanged: (backend, reason) => set({ engine: { ...get().engine, backend, reason } }),
+            lost: (error, restartedOn) => {
+              if (!restartedOn) {
+                set({ engine: { ...get().engine, status: 'failed', error: `${error.message}, again; reload the page to start it over` } });
+              } else if (!activeRun) {
+                // No run to report it on: tell the user at the top of the page.
+                set({ engine: { ...get().engine, notices: [...get().engine.notices, afterLossNotice(error, 'idle', restartedOn)] } });
+              }
+            },
+          });
+          keeper.start();
         },
 
         setSettings(mode, patch) {
@@ -325,6 +342,7 @@ export const useAttune = create<AttuneState>()(
 
         startRun(requested) {
           const mriCase = get().check.mriCase;
+          const client = keeper?.current;
           if (!mriCase || !client || get().engine.status !== 'ready' || get().run.status === 'running') return;
           const modes = requested.filter((m) => m !== 'none');
           const settings = modes.map((m) => get().settings[m]);
@@ -348,6 +366,8 @@ export const useAttune = create<AttuneState>()(
             },
           });
           activeRun = handle;
+          // Kept aside while the run replaces them: a run whose worker dies gives them back.
+          const resultsBefore = get().results;
           set({ run: { ...IDLE_RUN, status: 'running', modes }, results: null });
           handle.result.then(
             (r) => {
@@ -381,6 +401,11 @@ export const useAttune = create<AttuneState>()(
             (e: Error) => {
               if (activeRun?.runId !== handle.runId) return;
               activeRun = null;
+              if (e instanceof WorkerLost) {
+                const message = afterLossNotice(e, 'run', keeper?.current ? 'wasm' : null);
+                set({ run: { ...get().run, status: 'failed', progress: null, cancelling: false, error: message, workerLost: true }, results: resultsBefore });
+                return;
+              }
               set({ run: { ...get().run, status: 'failed', progress: null, cancelling: false, error: e.message } });
             },
           );

@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+import { memory } from '@tensorflow/tfjs-core';
 import { loadCase } from '../core/case/index.ts';
 import { fromInternalLabels, INTERNAL_CONVENTION } from '../core/labels/index.ts';
 import { planRun, type RunPlan } from '../core/memory/index.ts';
@@ -12,6 +13,7 @@ import { currentMemoryLimits, destroyGpuDevice, pickBackend, switchToWasm, watch
 import { fallbackNotice, GpuFailure, injectedFault, runWithGpuFallback, type GpuFaultStage } from './gpuFallback.ts';
 import { buildModel, fetchModelFiles, type ModelFiles } from './loadModel.ts';
 import type { BackendName, ModeResult, WorkerEvent, WorkerRequest } from './protocol.ts';
+import type { WorkerFault } from './workerDeath.ts';
 
 /**
  * The worker: one model, one run at a time. A run = preprocess → memory plan → baseline
@@ -30,8 +32,42 @@ let gpuFault: string | null = null;
 /** Test hook: a fault to inject once, on the first WebGPU run. */
 let pendingFault: GpuFaultStage | null = null;
 const cancelled = new Set<number>();
+/** Test hook: how this worker dies, once, during its first adaptation (?workerFault=). */
+let pendingDeath: WorkerFault | null = null;
+
+/**
+ * tfjs's live tensor count and bytes, readable from outside (e2e's long-session test
+ * reads it with Playwright's worker.evaluate): a run that leaks tensors shows up as a
+ * count that grows from case to case. Read-only; nothing in the app calls it.
+ */
+Object.assign(self, { attuneTensorMemory: () => ({ numTensors: memory().numTensors, numBytes: memory().numBytes }) });
 
 class Cancelled extends Error {}
+/** Unwinds a run after the injected death: nothing may be posted any more. */
+class Dying extends Error {}
+
+/**
+ * The injected death. 'exit': the worker closes itself and says nothing — what the page
+ * sees when the browser kills a worker that ran out of memory. 'crash': an uncaught error
+ * escapes (the page's `error` event) and the run never answers.
+ */
+function die(fault: WorkerFault): never {
+  if (fault === 'exit') {
+    self.close();
+    throw new Dying();
+  }
+  throw new Dying(`injected crash during adaptation (?workerFault=crash, for testing)`);
+}
+
+/** Holds the page's life lock until this worker ends (client.ts watches it). */
+function holdLifeLock(name: string): Promise<void> {
+  return new Promise((granted) => {
+    void navigator.locks.request(name, () => {
+      granted();
+      return new Promise<void>(() => undefined); // released only when the worker is gone
+    });
+  });
+}
 
 const weightBytes = (files: ModelFiles) => files.shards.reduce((n, s) => n + s.byteLength, 0);
 
@@ -88,6 +124,7 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>) {
         checkCancelled: checkCancel,
         onIteration: (iteration, loss) => {
           post({ type: 'progress', runId, stage: 'adapt', mode: settings.mode, iteration, loss, total: settings.iterations });
+          if (pendingDeath && iteration > 0) die(pendingDeath);
           checkpoint('adaptation', iteration);
         },
         onSegmentProgress: (done, total) => {
@@ -152,6 +189,8 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
   }
   if (req.type === 'init') {
     try {
+      if (req.lifeLock && navigator.locks) await holdLifeLock(req.lifeLock);
+      pendingDeath = req.workerFault ?? null;
       const picked = await pickBackend(req.backend);
       backend = picked.backend;
       pendingFault = req.gpuFault ?? null;
@@ -178,6 +217,12 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
     try {
       await run(req);
     } catch (e) {
+      // The injected crash escapes uncaught, as a real one would; after 'exit', silence.
+      if (e instanceof Dying) {
+        // A rejected promise would stay inside the worker; a throw from a task reaches the page.
+        if (e.message) setTimeout(() => { throw new Error(e.message); });
+        return;
+      }
       if (e instanceof Cancelled) post({ type: 'cancelled', runId: req.runId });
       else post({ type: 'error', runId: req.runId, message: (e as Error).message ?? String(e) });
     } finally {

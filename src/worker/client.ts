@@ -3,6 +3,7 @@ import { MODALITIES, type Modality } from '../core/modality/index.ts';
 import type { AdaptSettings } from '../core/tta/index.ts';
 import type { GpuFaultStage } from './gpuFallback.ts';
 import type { BackendName, ModelSource, WorkerEvent, WorkerRequest, WorkerVolume } from './protocol.ts';
+import { WorkerLost, type WorkerFault, type WorkerLossCause } from './workerDeath.ts';
 
 export type RunResult = Extract<WorkerEvent, { type: 'result' }>;
 export type RunProgress = Extract<WorkerEvent, { type: 'progress' }>;
@@ -21,24 +22,77 @@ export class AttuneWorkerClient {
   readonly ready: Promise<Ready>;
   /** Called when the worker changes backend (WebGPU failed: it now runs on wasm). */
   onBackendChange: ((backend: BackendName, reason: string) => void) | null = null;
+  /**
+   * Called once when the worker is gone without being asked to stop (killed out of memory,
+   * crashed, a message lost). Pending runs and requests have been rejected with the same
+   * WorkerLost; this client is finished and a fresh one is needed.
+   */
+  onLost: ((error: WorkerLost) => void) | null = null;
+  private lost: WorkerLost | null = null;
+  private stopped = false;
+  /** Past `ready`: from here on a failure is a loss, before it a failed start. */
+  private started = false;
+  private stopWatching = new AbortController();
 
-  constructor(model: ModelSource, options: { backend?: BackendName; gpuFault?: GpuFaultStage } = {}) {
+  constructor(model: ModelSource, options: { backend?: BackendName; gpuFault?: GpuFaultStage; workerFault?: WorkerFault } = {}) {
     this.worker = new Worker(new URL('./attune.worker.ts', import.meta.url), { type: 'module', name: 'attune' });
+    const lifeLock = typeof navigator !== 'undefined' && navigator.locks ? `attune-worker-${crypto.randomUUID()}` : undefined;
     this.ready = new Promise((resolve, reject) => {
       const onInit = (ev: MessageEvent<WorkerEvent>) => {
-        if (ev.data.type === 'ready') resolve(ev.data);
-        else if (ev.data.type === 'init-error') reject(new Error(ev.data.message));
+        if (ev.data.type === 'ready') {
+          this.started = true;
+          resolve(ev.data);
+          // The worker took its life lock before saying ready; asking now cannot win the race.
+          if (lifeLock) this.watchLife(lifeLock);
+        } else if (ev.data.type === 'init-error') reject(new Error(ev.data.message));
         else return;
         this.worker.removeEventListener('message', onInit);
       };
       this.worker.addEventListener('message', onInit);
       this.worker.addEventListener('error', (e) => reject(new Error(`the worker failed to start: ${e.message}`)), { once: true });
     });
+    // Settled either way before a loss can be reported; a start failure is reported by `ready`.
+    this.ready.catch(() => undefined);
     this.worker.addEventListener('message', (ev: MessageEvent<WorkerEvent>) => this.route(ev.data));
-    this.send({ type: 'init', model, backend: options.backend, gpuFault: options.gpuFault });
+    // An uncaught error inside the worker: it may live on, but whatever it was doing will
+    // never answer. A message that cannot be deserialised: its run's reply is gone.
+    this.worker.addEventListener('error', (e) => {
+      if (!this.started) return;
+      e.preventDefault();
+      this.lose('crashed', e.message ?? '');
+    });
+    this.worker.addEventListener('messageerror', () => this.lose('message-lost', ''));
+    this.send({ type: 'init', model, backend: options.backend, gpuFault: options.gpuFault, workerFault: options.workerFault, lifeLock });
+  }
+
+  /** Granted only once the worker holding the lock no longer exists. */
+  private watchLife(lock: string) {
+    navigator.locks
+      .request(lock, { signal: this.stopWatching.signal }, () => this.lose('vanished', ''))
+      .catch(() => undefined); // aborted by terminate()
+  }
+
+  /** The worker is gone or unusable: stop it for good and fail everything that waited on it. */
+  private lose(cause: WorkerLossCause, detail: string) {
+    if (this.stopped || this.lost) return;
+    const error = new WorkerLost(cause, detail);
+    this.lost = error;
+    this.stopWatching.abort();
+    this.worker.terminate();
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+    for (const s of this.shifts.values()) s.reject(error);
+    this.shifts.clear();
+    this.onLost?.(error);
+  }
+
+  /** True once the worker was lost; runs then fail at once with the loss. */
+  get isLost(): boolean {
+    return this.lost !== null;
   }
 
   private send(req: WorkerRequest) {
+    if (this.lost) return;
     this.worker.postMessage(req);
   }
 
@@ -74,7 +128,10 @@ export class AttuneWorkerClient {
         return [m, { name: v.name, dims: v.dims, data: v.data, scaling: v.scaling, spacingMm: v.spacingMm, affine: v.affine } satisfies WorkerVolume];
       }),
     ) as Record<Modality, WorkerVolume>;
-    const promise = new Promise<RunResult | null>((resolve, reject) => this.pending.set(runId, { resolve, reject, onProgress: options.onProgress, onNotice: options.onNotice }));
+    const promise = new Promise<RunResult | null>((resolve, reject) => {
+      if (this.lost) reject(this.lost);
+      else this.pending.set(runId, { resolve, reject, onProgress: options.onProgress, onNotice: options.onNotice });
+    });
     const cancelFlag = typeof SharedArrayBuffer !== 'undefined' && self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
     // structured clone copies the voxels: the user's volumes are never transferred away or changed
     this.send({ type: 'run', runId, modalities, settings, batchSize: options.batchSize, postprocess: options.postprocess, cancelFlag });
@@ -89,12 +146,15 @@ export class AttuneWorkerClient {
   shift(files: { name: string; bytes: Uint8Array }[], options: { preset: string; severity: number; seed?: number }): Promise<{ name: string; bytes: Uint8Array }[]> {
     const requestId = this.nextShift++;
     return new Promise((resolve, reject) => {
+      if (this.lost) return reject(this.lost);
       this.shifts.set(requestId, { resolve, reject });
       this.send({ type: 'shift', requestId, files, ...options });
     });
   }
 
   terminate() {
+    this.stopped = true;
+    this.stopWatching.abort();
     this.worker.terminate();
     for (const p of this.pending.values()) p.reject(new Error('the worker was stopped'));
     this.pending.clear();

@@ -2,6 +2,7 @@ import type { Modality } from '../core/modality/index.ts';
 import type { AdaptationReport, AdaptSettings } from '../core/tta/index.ts';
 import type { NiftiVolume } from '../core/volume/index.ts';
 import type { GpuFaultStage } from './gpuFallback.ts';
+import type { WorkerFault } from './workerDeath.ts';
 
 export type BackendName = 'webgpu' | 'wasm';
 
@@ -23,6 +24,14 @@ export type WorkerRequest =
       backend?: BackendName;
       /** Test hook: the first WebGPU run throws a GPU-like failure at this stage (?gpuFault=). */
       gpuFault?: GpuFaultStage;
+      /** Test hook: the worker dies during the first adaptation (?workerFault=, workerDeath.ts). */
+      workerFault?: WorkerFault;
+      /**
+       * A Web Lock the worker holds for as long as it lives; the page asks for the same lock
+       * and is granted it only when the worker is gone (killed out of memory, crashed,
+       * terminated) — the only sign a browser gives of a worker killed without a word.
+       */
+      lifeLock?: string;
     }
   | {
       type: 'run';

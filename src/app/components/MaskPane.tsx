@@ -2,7 +2,7 @@ import { SLICE_TYPE, type Niivue } from '@niivue/niivue';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { NiftiVolume } from '../../core/index.ts';
 import { LABEL_OPACITY } from '../labelColours.ts';
-import { loadLabelImage, loadScanImage, newNiivue } from '../niivue.ts';
+import { loadLabelImage, loadScanImage, newNiivue, releaseNiivue } from '../niivue.ts';
 
 export interface PaneOverlay {
   data: Uint8Array;
@@ -54,7 +54,12 @@ export function MaskPane({ testId, scan, scanName, overlay, focusMm, focusKey, s
       register(nv);
       return nv;
     });
-    return () => register(null);
+    const attached = nvRef.current;
+    return () => {
+      register(null);
+      loadSeq.current++; // a load still in flight must not draw into the released view
+      void attached.then(releaseNiivue);
+    };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- niivue attaches once per canvas
   }, []);
 

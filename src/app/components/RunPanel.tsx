@@ -82,7 +82,10 @@ export function RunPanel() {
           ))}
         </ul>
       )}
-      {run.status === 'failed' && (
+      {run.status === 'failed' && run.workerLost && (
+        <p className="error-text" data-testid="run-error" data-cause="worker-lost" role="alert">{run.error}</p>
+      )}
+      {run.status === 'failed' && !run.workerLost && (
         <p className="error-text" data-testid="run-error" role="alert">
           The run failed: {run.error?.replace(/\.$/, '')}. The case is unchanged; you can change settings and run again.
         </p>

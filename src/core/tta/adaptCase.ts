@@ -126,8 +126,14 @@ export async function adaptCase(
       const { bnMoments, loss } = kept;
       const after = (await loss.data())[0];
       loss.dispose();
-      callbacks.onIteration?.(1, after);
       const owned = Object.values(bnMoments).flatMap((m) => [m.mean, m.variance]);
+      try {
+        callbacks.onIteration?.(1, after);
+      } catch (e) {
+        // The worker cancels from onIteration: the statistics must not outlive it.
+        owned.forEach((t) => t.dispose());
+        throw e;
+      }
       return finish({ lossCurve: [shiftScore, after], chosenIteration: 1, shiftScore, weights: model.weights, bnStatisticsOverride: bnMoments, owned });
     }
 
@@ -308,7 +314,6 @@ async function optimise(
   let best: { loss: number; iteration: number; params: tf.Tensor[] } | null = null;
   const consider = (iteration: number, loss: number, params: tf.Tensor[]) => {
     lossCurve.push(loss);
-    callbacks.onIteration?.(iteration, loss);
     if (Number.isFinite(loss) && (best === null || loss < best.loss)) {
       best?.params.forEach((t) => t.dispose());
       best = { loss, iteration, params };
@@ -318,13 +323,23 @@ async function optimise(
     if (callbacks.iterationBudgets?.includes(iteration) && best) {
       budgetParams.push({ iterations: iteration, chosenIteration: best.iteration, params: best.params.map((t) => tf.clone(t)) });
     }
+    // Last: the worker cancels by throwing from here, and `params` must already be kept or
+    // freed by then (a cancelled run leaked one copy of the parameters before; found by
+    // e2e/longSession.spec.ts).
+    callbacks.onIteration?.(iteration, loss);
   };
   try {
     for (let it = 0; it <= settings.iterations; it++) {
       callbacks.checkCancelled?.();
       const snapshot = vars.map((v) => tf.clone(v)); // shares data until the step reassigns v
-      // the last iterate is evaluated, not stepped
-      const loss = await evaluate(it < settings.iterations);
+      let loss: number;
+      try {
+        // the last iterate is evaluated, not stepped
+        loss = await evaluate(it < settings.iterations);
+      } catch (e) {
+        snapshot.forEach((t) => t.dispose());
+        throw e;
+      }
       consider(it, loss, snapshot);
     }
     const chosen = best!;

@@ -210,5 +210,20 @@ describe('adaptCase', () => {
     await expect(adaptCase(model, shifted, settings('bn'), { checkCancelled: cancel })).rejects.toThrow('cancelled');
     expect(tf.memory().numTensors).toBe(n0);
   });
+
+  it('frees every tensor when cancelled from onIteration, as the worker cancels (found by e2e/longSession.spec.ts)', async () => {
+    // Before: the iteration's parameter snapshot leaked (24 tensors for the normalizer, 16
+    // for TENT here), and AdaBN's statistics (44), on every cancelled run.
+    for (const mode of ['normalizer', 'bn', 'tent', 'adabn'] as const) {
+      for (const at of [0, 1, 2]) {
+        if (mode === 'adabn' && at !== 1) continue;
+        const n0 = tf.memory().numTensors;
+        const b0 = tf.memory().numBytes;
+        const onIteration = (iteration: number) => { if (iteration === at) throw new Error('cancelled'); };
+        await expect(adaptCase(model, shifted, settings(mode, { iterations: 3 }), { onIteration }), `${mode} at ${at}`).rejects.toThrow('cancelled');
+        expect({ mode, at, tensors: tf.memory().numTensors, bytes: tf.memory().numBytes }).toEqual({ mode, at, tensors: n0, bytes: b0 });
+      }
+    }
+  });
 });
 

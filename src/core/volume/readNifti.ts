@@ -1,5 +1,6 @@
 import * as nifti from 'nifti-reader-js';
 import { InputError } from '../inputIssue.ts';
+import { checkGeometry } from './checkGeometry.ts';
 import { SUPPORTED_DATATYPES, datatypeName } from './datatypes.ts';
 import { checkDeclaredSize, decompressedTooLarge, INPUT_LIMITS, type InputLimits } from '../memory/inputLimits.ts';
 import { DecompressedTooLarge, gunzip, isGzip } from './gzip.ts';
@@ -72,6 +73,16 @@ export async function readNifti(bytes: Uint8Array | ArrayBuffer, name: string, l
   const voxelCount = dims[0] * dims[1] * dims[2];
   const byteSize = voxelCount * type.array.BYTES_PER_ELEMENT;
   const offset = Math.round(header.vox_offset);
+  // Voxels start after the header: a negative, NaN or in-header offset (a damaged field,
+  // found by fuzzing) would otherwise slice garbage or nothing and crash the typed array.
+  const headerEnd = nifti.isNIFTI2(buffer) ? 540 : 348;
+  if (!(offset >= headerEnd)) {
+    throw new InputError(
+      'not-nifti',
+      `${name}: the NIfTI header is damaged: its voxel data offset (vox_offset = ${header.vox_offset}) points inside the ${headerEnd}-byte header. Re-export the file.`,
+      [name],
+    );
+  }
   const available = Math.max(0, buffer.byteLength - offset);
   if (available < byteSize) {
     throw new InputError(
@@ -86,14 +97,17 @@ export async function readNifti(bytes: Uint8Array | ArrayBuffer, name: string, l
   const data = new type.array(voxelBytes.buffer as ArrayBuffer, 0, voxelCount);
 
   const unit = MM_PER_UNIT[header.xyzt_units & 7] ?? 1;
-  const headerSize = nifti.isNIFTI2(buffer) ? 540 : 348;
+  const spacingMm = [1, 2, 3].map((d) => Math.abs(header.pixDims[d]) * unit) as [number, number, number];
+  const affine = header.affine.map((row) => [...row]);
+  const badGeometry = checkGeometry(name, spacingMm, affine);
+  if (badGeometry) throw badGeometry;
   return {
     name,
     header,
-    headerBytes: new Uint8Array(buffer.slice(0, headerSize)),
+    headerBytes: new Uint8Array(buffer.slice(0, headerEnd)),
     dims,
-    spacingMm: [1, 2, 3].map((d) => Math.abs(header.pixDims[d]) * unit) as [number, number, number],
-    affine: header.affine.map((row) => [...row]),
+    spacingMm,
+    affine,
     datatype: header.datatypeCode,
     data,
     scaling: headerScaling(header.scl_slope, header.scl_inter),
