@@ -44,3 +44,28 @@ export async function loadLabelImage(
   image.setColormapLabel(colormap);
   return image;
 }
+
+/**
+ * Shows a label map in niivue's own drawing layer (the layer its draw tools use), on the
+ * scan's grid: niivue reorients it like the scan. The labels stay Attune's; niivue only
+ * displays them (its colours: `setDrawColormap` with the label colour map).
+ */
+export async function showInDrawingLayer(nv: Niivue, template: NiftiVolume, labels: Uint8Array): Promise<void> {
+  const bytes = writeNifti(template, labels, { gzip: false, intentCode: 1002 });
+  const image = await NVImage.loadFromUrl({ url: toBuffer(bytes), name: 'edited.nii' });
+  nv.loadDrawing(image);
+}
+
+/**
+ * The world position (mm) under a pointer event on niivue's canvas, or null off the slice.
+ * niivue works in device pixels of its canvas; the event gives CSS pixels.
+ */
+export function pointerToMm(nv: Niivue, canvas: HTMLCanvasElement, e: { clientX: number; clientY: number }): [number, number, number] | null {
+  const rect = canvas.getBoundingClientRect();
+  const x = ((e.clientX - rect.left) * canvas.width) / rect.width;
+  const y = ((e.clientY - rect.top) * canvas.height) / rect.height;
+  const frac = nv.canvasPos2frac([x, y]);
+  if (frac[0] < 0) return null;
+  const mm = nv.frac2mm(frac);
+  return [mm[0], mm[1], mm[2]];
+}

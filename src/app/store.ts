@@ -24,11 +24,12 @@ import { AttuneWorkerClient, type RunProgress } from '../worker/client.ts';
 import type { BackendName } from '../worker/protocol.ts';
 import { fetchDemoCase, OTHER_SCANNER } from './demoCase.ts';
 import type { EngineOptions } from './engine.ts';
+import { createEditSlice, type EditSlice } from './editSlice.ts';
 
 /** Modes a user can run after the baseline ('none' = baseline only). */
 export type RunMode = AdaptMode;
-/** What a viewer pane can show over the scan. */
-export type MaskSource = 'label' | 'baseline' | AdaptMode;
+/** What a viewer pane can show over the scan ('edited': the hand-corrected mask, editSlice.ts). */
+export type MaskSource = 'label' | 'baseline' | 'edited' | AdaptMode;
 
 export interface EngineState {
   status: 'off' | 'starting' | 'ready' | 'failed';
@@ -84,7 +85,7 @@ export interface ViewState {
   showChanges: boolean;
 }
 
-export interface AttuneState {
+export interface AttuneState extends EditSlice {
   files: CaseFile[];
   check: CaseCheck;
   /** mL per label of the current label map (null: no label file in the case). */
@@ -172,16 +173,18 @@ export function isGradientMode(mode: AdaptMode): boolean {
   return mode === 'normalizer' || mode === 'bn' || mode === 'tent';
 }
 
-function summarise(mriCase: MriCase, baseline: Uint8Array, modes: ModeOutcome[]): MaskSummary[] {
-  const template = mriCase.modalities.t1;
-  const voxelMl = voxelVolumeMl(template);
+/** Volumes (and Dice when the case has a label map) of one mask on the case's grid. */
+export function summariseMask(mriCase: MriCase, source: MaskSource, labels: ArrayLike<number>): MaskSummary {
   const reference = mriCase.label ? physicalValues(mriCase.label) : null;
-  const of = (source: MaskSource, labels: ArrayLike<number>): MaskSummary => ({
+  return {
     source,
-    volumes: labelVolumes(labels as Uint8Array, voxelMl),
+    volumes: labelVolumes(labels as Uint8Array, voxelVolumeMl(mriCase.modalities.t1)),
     dice: reference ? allDice(labels, reference) : null,
-  });
-  return [of('baseline', baseline), ...modes.map((m) => of(m.mode, m.labels))];
+  };
+}
+
+function summarise(mriCase: MriCase, baseline: Uint8Array, modes: ModeOutcome[]): MaskSummary[] {
+  return [summariseMask(mriCase, 'baseline', baseline), ...modes.map((m) => summariseMask(mriCase, m.mode, m.labels))];
 }
 
 let batch = 0;
@@ -190,7 +193,7 @@ let activeRun: { runId: number; cancel: () => void } | null = null;
 
 export const useAttune = create<AttuneState>()(
   persist(
-    (set, get) => {
+    (set, get, api) => {
       /** A new or changed case: a run on the old one is cancelled and its masks dropped. */
       const dropRun = (): Pick<AttuneState, 'run' | 'results'> => {
         activeRun?.cancel();
@@ -199,6 +202,7 @@ export const useAttune = create<AttuneState>()(
       };
 
       return {
+        ...createEditSlice(set, get, api),
         files: [],
         check: EMPTY_CHECK,
         labelStats: null,

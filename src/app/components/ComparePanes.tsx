@@ -4,6 +4,7 @@ import { labelCentroid, physicalValues, ROLE_LABELS, voxelToWorld, voxelVolumeMl
 import { maskChanges } from '../../core/results/index.ts';
 import { CHANGE_COLOURS, formatMl, NIIVUE_CHANGE_COLORMAP, NIIVUE_LABEL_COLORMAP, rgb } from '../labelColours.ts';
 import { maskSourceName } from '../modeNames.ts';
+import { currentEdit, sourceMask } from '../editSlice.ts';
 import { useAttune, type MaskSource, type RunResults } from '../store.ts';
 import { MaskPane, type PaneOverlay } from './MaskPane.tsx';
 
@@ -17,13 +18,8 @@ const SLICE_TYPES: { type: SLICE_TYPE; name: string }[] = [
 /** What the panes link: crosshair and 2D pan/zoom (both directions), and the slice type. */
 const LINK = { '2d': true, '3d': true, crosshair: true, zoomPan: true, sliceType: true };
 
-function maskOf(results: RunResults, source: MaskSource): Uint8Array | null {
-  if (source === 'baseline') return results.baseline;
-  if (source === 'label') {
-    const label = results.mriCase.label;
-    return label ? Uint8Array.from(physicalValues(label)) : null;
-  }
-  return results.modes.find((m) => m.mode === source)?.labels ?? null;
+function maskOf(results: RunResults, source: MaskSource, edited: Uint8Array | null): Uint8Array | null {
+  return source === 'edited' ? edited : sourceMask(results, source);
 }
 
 /**
@@ -35,6 +31,7 @@ export function ComparePanes({ results }: { results: RunResults }) {
   const view = useAttune((s) => s.view);
   const setView = useAttune((s) => s.setView);
   const modality = useAttune((s) => s.viewModality);
+  const edited = useAttune(currentEdit);
   const [sliceType, setSliceType] = useState<SLICE_TYPE>(SLICE_TYPE.AXIAL);
   const panes = useRef<{ left: Niivue | null; right: Niivue | null }>({ left: null, right: null });
 
@@ -67,12 +64,18 @@ export function ComparePanes({ results }: { results: RunResults }) {
 
   const { mriCase } = results;
   const scan = mriCase.modalities[modality];
-  const sources: MaskSource[] = ['baseline', ...results.modes.map((m) => m.mode), ...(mriCase.label ? (['label'] as const) : [])];
+  const sources: MaskSource[] = [
+    'baseline',
+    ...results.modes.map((m) => m.mode),
+    ...(edited ? (['edited'] as const) : []),
+    ...(mriCase.label ? (['label'] as const) : []),
+  ];
   const left = sources.includes(view.left) ? view.left : 'baseline';
   const right = sources.includes(view.right) ? view.right : (sources[1] ?? 'baseline');
 
-  const leftMask = useMemo(() => maskOf(results, left), [results, left]);
-  const rightMask = useMemo(() => maskOf(results, right), [results, right]);
+  const editedLabels = edited?.labels ?? null;
+  const leftMask = useMemo(() => maskOf(results, left, editedLabels), [results, left, editedLabels]);
+  const rightMask = useMemo(() => maskOf(results, right, editedLabels), [results, right, editedLabels]);
   const changes = useMemo(
     () => (view.showChanges && leftMask && rightMask ? maskChanges(leftMask, rightMask) : null),
     [view.showChanges, leftMask, rightMask],
@@ -102,7 +105,7 @@ export function ComparePanes({ results }: { results: RunResults }) {
       <span className="muted">{side === 'left' ? 'Left' : 'Right'}</span>
       <select aria-label={`${side === 'left' ? 'Left' : 'Right'} view shows`} value={value} onChange={(e) => setView({ [side]: e.target.value as MaskSource })}>
         {sources.map((s) => (
-          <option key={s} value={s}>{maskSourceName(s)}</option>
+          <option key={s} value={s}>{s === 'edited' && edited ? `Edited from: ${maskSourceName(edited.from)}` : maskSourceName(s)}</option>
         ))}
       </select>
     </label>

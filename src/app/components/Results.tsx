@@ -6,7 +6,9 @@ import { downloadFile } from '../download.ts';
 import { formatMl, MODE_COLOURS } from '../labelColours.ts';
 import { maskSourceName, MODE_NAMES } from '../modeNames.ts';
 import { useAttune, type RunResults } from '../store.ts';
+import { currentEdit } from '../editSlice.ts';
 import { ComparePanes } from './ComparePanes.tsx';
+import { EditPanel } from './EditPanel.tsx';
 import { LossChart, type ChartCurve } from './LossChart.tsx';
 import { formatLoss } from './RunProgressBar.tsx';
 
@@ -49,6 +51,7 @@ export function Results() {
         )}
       </section>
       {results && <ComparePanes results={results} />}
+      {results && <EditPanel results={results} />}
       {results && <ResultsTable results={results} />}
       {results && <ExportPanel results={results} />}
     </div>
@@ -78,6 +81,8 @@ function ShiftScore({ score }: { score: number | undefined }) {
 
 function ResultsTable({ results }: { results: RunResults }) {
   const labelStats = useAttune((s) => s.labelStats);
+  const edited = useAttune(currentEdit);
+  const summaries = edited ? [...results.summaries, edited.summary] : results.summaries;
   const hasDice = results.summaries.some((s) => s.dice !== null);
   const report = (source: string) => results.modes.find((m) => m.mode === source);
   return (
@@ -106,17 +111,18 @@ function ResultsTable({ results }: { results: RunResults }) {
                 <td />
               </tr>
             )}
-            {results.summaries.map((s) => {
+            {summaries.map((s) => {
               const r = report(s.source);
               return (
                 <tr key={s.source} data-testid={`row-${s.source}`}>
                   <td>
-                    {s.source !== 'baseline' && <span className="swatch" style={{ background: MODE_COLOURS[s.source as AdaptMode] }} aria-hidden />} {maskSourceName(s.source)}
+                    {s.source !== 'baseline' && s.source !== 'edited' && <span className="swatch" style={{ background: MODE_COLOURS[s.source as AdaptMode] }} aria-hidden />}{' '}
+                    {s.source === 'edited' && edited ? `Edited from: ${maskSourceName(edited.from)}` : maskSourceName(s.source)}
                   </td>
                   {s.volumes.map((v) => <td key={v.key} data-testid={`ml-${v.key}`}>{formatMl(v.ml)}</td>)}
                   {hasDice && DICE_KEYS.map((k) => <td key={k} className="dice-col" data-testid={`dice-${k}`}>{s.dice?.[k] == null ? 'n/a' : s.dice[k]!.toFixed(3)}</td>)}
                   <td>{r ? `${r.report.chosenIteration} of ${r.report.lossCurve.length - 1}` : '—'}</td>
-                  <td>{(r ? r.report.seconds + r.segmentSeconds : results.baselineSeconds).toFixed(1)} s</td>
+                  <td>{s.source === 'edited' ? `${edited?.history.done.length ?? 0} edit(s)` : `${(r ? r.report.seconds + r.segmentSeconds : results.baselineSeconds).toFixed(1)} s`}</td>
                 </tr>
               );
             })}
@@ -131,6 +137,7 @@ function ResultsTable({ results }: { results: RunResults }) {
 }
 
 function ExportPanel({ results }: { results: RunResults }) {
+  const edited = useAttune(currentEdit);
   const { mriCase } = results;
   const template = mriCase.modalities.t1;
   const stem = caseStem([...Object.values(mriCase.modalities).map((v) => v.name)]);
@@ -148,6 +155,11 @@ function ExportPanel({ results }: { results: RunResults }) {
         <button type="button" data-testid="export-baseline" onClick={() => saveMask(results.baseline, 'baseline', 'Attune mask, no adaptation')}>
           Baseline mask (.nii.gz)
         </button>
+        {edited && (
+          <button type="button" data-testid="export-edited" onClick={() => saveMask(edited.labels, 'edited', `Attune mask, edited from ${edited.from}`)}>
+            Edited mask (.nii.gz)
+          </button>
+        )}
         {results.modes.length > 0 && (
           <button
             type="button"

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { regionVolumes } from '../metrics/index.ts';
 import { voxelToWorld, worldToVoxel } from '../volume/index.ts';
-import { applyChange, commitChange, EMPTY_HISTORY, fillRegion, paintStroke, redoChange, sliceAxis, strokeVoxels, undoChange, type Dims } from './index.ts';
+import { applyChange, commitChange, EMPTY_HISTORY, type Edited, fillRegion, paintStroke, redoChange, sliceAxis, strokeVoxels, undoChange, type Dims } from './index.ts';
 
 const dims: Dims = [8, 6, 4];
 const at = (i: number, j: number, k: number) => i + dims[0] * (j + dims[1] * k);
@@ -67,7 +67,7 @@ describe('fillRegion', () => {
 
 describe('undo / redo', () => {
   it('undoes and redoes many steps exactly, and a new edit clears redo', () => {
-    let s = { labels: blank(), history: EMPTY_HISTORY };
+    let s: Edited = { labels: blank(), history: EMPTY_HISTORY };
     const snapshots = [s.labels];
     for (let n = 0; n < 5; n++) {
       s = commitChange(s.labels, s.history, paintStroke(s.labels, dims, { axis: 2, points: [[n, n % 6, 2]], radius: 1, value: [1, 2, 4][n % 3] }));
