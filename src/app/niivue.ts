@@ -1,4 +1,4 @@
-import { MULTIPLANAR_TYPE, NVImage, Niivue, SHOW_RENDER } from '@niivue/niivue';
+import { MULTIPLANAR_TYPE, NVImage, Niivue, SHOW_RENDER, SLICE_TYPE } from '@niivue/niivue';
 import { physicalNifti, writeNifti, type NiftiVolume } from '../core/index.ts';
 
 /** niivue as every Attune view uses it (dark background, thin blue-grey crosshair). */
@@ -17,6 +17,19 @@ export function newNiivue(): Niivue {
     loadingText: '',
     logLevel: 'error',
   });
+}
+
+/**
+ * How every Attune 3D view starts: seen from the front-left and above, cut open through the
+ * centre so the tumour inside the brain is visible, not just the brain's surface.
+ */
+export function showRender(nv: Niivue, on: boolean): void {
+  nv.setSliceType(on ? SLICE_TYPE.RENDER : nv.opts.sliceType === SLICE_TYPE.RENDER ? SLICE_TYPE.MULTIPLANAR : nv.opts.sliceType);
+  if (!on) return;
+  nv.setRenderAzimuthElevation(120, 25);
+  // Transparent where the cut meets empty space (niivue paints the plane otherwise).
+  nv.setClipPlaneColor([0, 0, 0, 0]);
+  nv.setClipPlane([0, 180, 30]);
 }
 
 export function toBuffer(bytes: Uint8Array): ArrayBuffer {

@@ -25,6 +25,7 @@ import type { BackendName } from '../worker/protocol.ts';
 import { fetchDemoCase, OTHER_SCANNER } from './demoCase.ts';
 import type { EngineOptions } from './engine.ts';
 import { createEditSlice, type EditSlice } from './editSlice.ts';
+import { createDisplaySlice, type DisplaySlice } from './displaySlice.ts';
 
 /** Modes a user can run after the baseline ('none' = baseline only). */
 export type RunMode = AdaptMode;
@@ -85,7 +86,7 @@ export interface ViewState {
   showChanges: boolean;
 }
 
-export interface AttuneState extends EditSlice {
+export interface AttuneState extends EditSlice, DisplaySlice {
   files: CaseFile[];
   check: CaseCheck;
   /** mL per label of the current label map (null: no label file in the case). */
@@ -203,6 +204,7 @@ export const useAttune = create<AttuneState>()(
 
       return {
         ...createEditSlice(set, get, api),
+        ...createDisplaySlice(set, get, api),
         files: [],
         check: EMPTY_CHECK,
         labelStats: null,

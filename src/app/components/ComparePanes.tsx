@@ -2,10 +2,11 @@ import { SLICE_TYPE, type Niivue } from '@niivue/niivue';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { labelCentroid, physicalValues, ROLE_LABELS, voxelToWorld, voxelVolumeMl } from '../../core/index.ts';
 import { maskChanges } from '../../core/results/index.ts';
-import { CHANGE_COLOURS, formatMl, NIIVUE_CHANGE_COLORMAP, NIIVUE_LABEL_COLORMAP, rgb } from '../labelColours.ts';
+import { CHANGE_COLOURS, formatMl, labelColormap, NIIVUE_CHANGE_COLORMAP, rgb } from '../labelColours.ts';
 import { maskSourceName } from '../modeNames.ts';
 import { currentEdit, sourceMask } from '../editSlice.ts';
 import { useAttune, type MaskSource, type RunResults } from '../store.ts';
+import { LabelToggles } from './LabelToggles.tsx';
 import { MaskPane, type PaneOverlay } from './MaskPane.tsx';
 
 const SLICE_TYPES: { type: SLICE_TYPE; name: string }[] = [
@@ -13,6 +14,7 @@ const SLICE_TYPES: { type: SLICE_TYPE; name: string }[] = [
   { type: SLICE_TYPE.CORONAL, name: 'Coronal' },
   { type: SLICE_TYPE.SAGITTAL, name: 'Sagittal' },
   { type: SLICE_TYPE.MULTIPLANAR, name: '3 planes' },
+  { type: SLICE_TYPE.RENDER, name: '3D' },
 ];
 
 /** What the panes link: crosshair and 2D pan/zoom (both directions), and the slice type. */
@@ -32,6 +34,7 @@ export function ComparePanes({ results }: { results: RunResults }) {
   const setView = useAttune((s) => s.setView);
   const modality = useAttune((s) => s.viewModality);
   const edited = useAttune(currentEdit);
+  const hiddenLabels = useAttune((s) => s.hiddenLabels);
   const [sliceType, setSliceType] = useState<SLICE_TYPE>(SLICE_TYPE.AXIAL);
   const panes = useRef<{ left: Niivue | null; right: Niivue | null }>({ left: null, right: null });
 
@@ -40,7 +43,8 @@ export function ComparePanes({ results }: { results: RunResults }) {
     for (const nv of [panes.current.left, panes.current.right]) {
       if (!nv) continue;
       const z = nv.scene.pan2Dxyzmm;
-      if (factor === null) nv.scene.pan2Dxyzmm = [0, 0, 0, 1] as unknown as typeof z;
+      if (sliceType === SLICE_TYPE.RENDER) nv.scene.volScaleMultiplier = factor === null ? 1 : Math.min(4, Math.max(0.5, nv.scene.volScaleMultiplier * factor));
+      else if (factor === null) nv.scene.pan2Dxyzmm = [0, 0, 0, 1] as unknown as typeof z;
       else z[3] = Math.min(8, Math.max(0.5, z[3] * factor));
       nv.drawScene();
       nv.createOnLocationChange();
@@ -81,13 +85,13 @@ export function ComparePanes({ results }: { results: RunResults }) {
     [view.showChanges, leftMask, rightMask],
   );
   const leftOverlay = useMemo<PaneOverlay | null>(
-    () => (leftMask ? { data: leftMask, kind: 'labels', colormap: NIIVUE_LABEL_COLORMAP } : null),
-    [leftMask],
+    () => (leftMask ? { data: leftMask, kind: 'labels', colormap: labelColormap(hiddenLabels) } : null),
+    [leftMask, hiddenLabels],
   );
   const rightOverlay = useMemo<PaneOverlay | null>(() => {
     if (changes) return { data: changes.map, kind: 'changes', colormap: NIIVUE_CHANGE_COLORMAP };
-    return rightMask ? { data: rightMask, kind: 'labels', colormap: NIIVUE_LABEL_COLORMAP } : null;
-  }, [changes, rightMask]);
+    return rightMask ? { data: rightMask, kind: 'labels', colormap: labelColormap(hiddenLabels) } : null;
+  }, [changes, rightMask, hiddenLabels]);
   // Both views open on the tumour the model found (else the expert's, else the centre).
   const focusMm = useMemo(() => {
     const grid = mriCase.modalities.t1;
@@ -115,6 +119,7 @@ export function ComparePanes({ results }: { results: RunResults }) {
     <section className="panel compare" aria-labelledby="compare-heading">
       <div className="panel__header">
         <h2 id="compare-heading">Before / after · {ROLE_LABELS[modality]}</h2>
+        <LabelToggles />
         <div className="segmented" aria-label="Zoom">
           <button type="button" aria-label="Zoom in" onClick={() => zoom(1.25)}>+</button>
           <button type="button" aria-label="Zoom out" onClick={() => zoom(0.8)}>−</button>
