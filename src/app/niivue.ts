@@ -82,3 +82,53 @@ export function pointerToMm(nv: Niivue, canvas: HTMLCanvasElement, e: { clientX:
   const mm = nv.frac2mm(frac);
   return [mm[0], mm[1], mm[2]];
 }
+
+export interface ViewPicture {
+  name: string;
+  /** PNG data URL. */
+  url: string;
+}
+
+/**
+ * Pictures of a mask on its scan for the summary page: axial, coronal and sagittal through
+ * `focusMm` (the tumour's centre) and the 3D view. One short-lived niivue on an off-screen
+ * canvas; each picture is read right after its draw (WebGL keeps the buffer until then).
+ */
+export async function captureViews(
+  scan: NiftiVolume,
+  labels: Uint8Array,
+  colormap: Parameters<typeof loadLabelImage>[2],
+  focusMm: [number, number, number],
+  size = 420,
+): Promise<ViewPicture[]> {
+  // niivue sizes its canvas to the parent: a square, off-screen parent makes square pictures.
+  const holder = document.createElement('div');
+  holder.style.cssText = `position:fixed;left:-10000px;top:0;width:${size}px;height:${size}px`;
+  const canvas = document.createElement('canvas');
+  canvas.style.cssText = 'width:100%;height:100%;display:block';
+  holder.appendChild(canvas);
+  document.body.appendChild(holder);
+  const nv = newNiivue();
+  try {
+    await nv.attachToCanvas(canvas);
+    nv.addVolume(await loadScanImage(scan, 'scan'));
+    nv.addVolume(await loadLabelImage(scan, labels, colormap, 'labels', LABEL_OPACITY_FOR_PICTURES));
+    nv.updateGLVolume();
+    nv.scene.crosshairPos = nv.mm2frac(focusMm);
+    const views: [string, SLICE_TYPE][] = [['Axial', SLICE_TYPE.AXIAL], ['Coronal', SLICE_TYPE.CORONAL], ['Sagittal', SLICE_TYPE.SAGITTAL], ['3D', SLICE_TYPE.RENDER]];
+    const pictures: ViewPicture[] = [];
+    for (const [name, type] of views) {
+      if (type === SLICE_TYPE.RENDER) showRender(nv, true);
+      else nv.setSliceType(type);
+      nv.drawScene();
+      pictures.push({ name, url: canvas.toDataURL('image/png') });
+    }
+    return pictures;
+  } finally {
+    (nv.gl as WebGL2RenderingContext | null)?.getExtension('WEBGL_lose_context')?.loseContext();
+    holder.remove();
+  }
+}
+
+/** Labels a little stronger on paper than on screen (print washes out translucent colour). */
+const LABEL_OPACITY_FOR_PICTURES = 0.7;

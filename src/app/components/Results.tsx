@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { DICE_KEYS, type DiceKey } from '../../core/metrics/dice.ts';
 import { caseStem, lossCurvesCsv, readShiftScore, SHIFT_READING_THRESHOLDS } from '../../core/results/index.ts';
 import { writeNifti } from '../../core/index.ts';
@@ -9,6 +10,7 @@ import { useAttune, type RunResults } from '../store.ts';
 import { currentEdit } from '../editSlice.ts';
 import { ComparePanes } from './ComparePanes.tsx';
 import { EditPanel } from './EditPanel.tsx';
+import { SummaryPage } from './SummaryPage.tsx';
 import { LossChart, type ChartCurve } from './LossChart.tsx';
 import { formatLoss } from './RunProgressBar.tsx';
 
@@ -138,6 +140,7 @@ function ResultsTable({ results }: { results: RunResults }) {
 
 function ExportPanel({ results }: { results: RunResults }) {
   const edited = useAttune(currentEdit);
+  const [summaryOpen, setSummaryOpen] = useState(false);
   const { mriCase } = results;
   const template = mriCase.modalities.t1;
   const stem = caseStem([...Object.values(mriCase.modalities).map((v) => v.name)]);
@@ -147,6 +150,9 @@ function ExportPanel({ results }: { results: RunResults }) {
     <section className="panel" aria-labelledby="export-heading">
       <h2 id="export-heading">Export</h2>
       <div className="export-buttons">
+        <button type="button" className="primary" data-testid="open-summary" onClick={() => setSummaryOpen(true)}>
+          One-page summary (print / PDF / PNG)
+        </button>
         {results.modes.map((m) => (
           <button key={m.mode} type="button" data-testid={`export-${m.mode}`} onClick={() => saveMask(m.labels, m.mode, `Attune mask, ${m.mode} adaptation`)}>
             {MODE_NAMES[m.mode]} mask (.nii.gz)
@@ -176,6 +182,7 @@ function ExportPanel({ results }: { results: RunResults }) {
           </button>
         )}
       </div>
+      {summaryOpen && <SummaryPage results={results} onClose={() => setSummaryOpen(false)} />}
       <p className="muted">Masks keep the input’s header and affine (labels 0, 1 NCR, 2 ED, 4 ET), so they open aligned in any NIfTI viewer.</p>
     </section>
   );
