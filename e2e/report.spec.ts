@@ -115,7 +115,7 @@ test('summary: one page with the table’s numbers, pictures, print to PDF and a
   expect(stats.map((s) => s.name)).toEqual(['Axial view', 'Coronal view', 'Sagittal view', '3D view']);
   for (const s of stats) expect(s.lit, `${s.name} is not blank`).toBeGreaterThan(0.02);
   expect(new Set(stats.map((s) => s.mean.toFixed(2))).size).toBe(4);
-  await page.screenshot({ path: testInfo.outputPath('summary.png'), fullPage: true });
+  await page.screenshot({ path: testInfo.outputPath('summary.png') }); // the sheet is a fixed overlay: the viewport is the screen
 
   // Print: only the sheet is printed, and at A4 width (96 dpi) it fits one A4 page; page.pdf works.
   await page.emulateMedia({ media: 'print' });
