@@ -11,8 +11,8 @@ import {
   type EditHistory,
   type VoxelPoint,
 } from '../core/edit/index.ts';
+import { summariseMask } from './maskSummary.ts';
 import type { AttuneState, MaskSource, MaskSummary, RunResults } from './store.ts';
-import { summariseMask } from './store.ts';
 
 /**
  * The editing slice of the store (zustand's slices pattern): a hand-corrected copy of one

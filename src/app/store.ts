@@ -1,13 +1,10 @@
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 import {
-  labelVolumes,
   labelVolumesOf,
-  physicalValues,
   droppedDuringRun,
   readCaseFiles,
   validateCase,
-  voxelVolumeMl,
   type CaseCheck,
   type CaseFile,
   type FileRole,
@@ -17,7 +14,7 @@ import {
   type Modality,
   type MriCase,
 } from '../core/index.ts';
-import { allDice, type DiceKey } from '../core/metrics/dice.ts';
+import type { DiceKey } from '../core/metrics/dice.ts';
 import { ADAPT_MODES, DEFAULT_SETTINGS, type AdaptMode, type AdaptSettings } from '../core/tta/index.ts';
 import type { AdaptationReport } from '../core/tta/index.ts';
 import { AttuneWorkerClient, type RunProgress } from '../worker/client.ts';
@@ -25,6 +22,7 @@ import type { BackendName } from '../worker/protocol.ts';
 import { fetchDemoCase, OTHER_SCANNER } from './demoCase.ts';
 import type { EngineOptions } from './engine.ts';
 import { createEditSlice, type EditSlice } from './editSlice.ts';
+import { summariseMask } from './maskSummary.ts';
 import { createDisplaySlice, type DisplaySlice } from './displaySlice.ts';
 
 /** Modes a user can run after the baseline ('none' = baseline only). */
@@ -172,16 +170,6 @@ function validSettings(s: unknown, mode: AdaptMode): AdaptSettings {
 /** AdaBN and none have no optimisation: their settings are fixed apart from the slices. */
 export function isGradientMode(mode: AdaptMode): boolean {
   return mode === 'normalizer' || mode === 'bn' || mode === 'tent';
-}
-
-/** Volumes (and Dice when the case has a label map) of one mask on the case's grid. */
-export function summariseMask(mriCase: MriCase, source: MaskSource, labels: ArrayLike<number>): MaskSummary {
-  const reference = mriCase.label ? physicalValues(mriCase.label) : null;
-  return {
-    source,
-    volumes: labelVolumes(labels as Uint8Array, voxelVolumeMl(mriCase.modalities.t1)),
-    dice: reference ? allDice(labels, reference) : null,
-  };
 }
 
 function summarise(mriCase: MriCase, baseline: Uint8Array, modes: ModeOutcome[]): MaskSummary[] {
