@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { labelCentroid, MODALITIES, physicalValues, ROLE_LABELS, voxelToWorld, voxelVolumeMl } from '../../core/index.ts';
-import { caseStem, caseSummaryMasks, SUMMARY_REGIONS, type SummaryMaskInput } from '../../core/results/index.ts';
+import { caseStem, caseSummaryMasks, SUMMARY_REGIONS, type CaseSummaryMasks, type SummaryMaskInput } from '../../core/results/index.ts';
 import { downloadFile } from '../download.ts';
 import { currentEdit } from '../editSlice.ts';
 import { formatMl, NIIVUE_LABEL_COLORMAP } from '../labelColours.ts';
@@ -38,19 +38,26 @@ export function SummaryPage({ results, onClose }: { results: RunResults; onClose
     ],
     [results, edited],
   );
-  const summary = useMemo(
-    () =>
-      caseSummaryMasks(
-        masks,
-        { dims: grid.dims, spacingMm: grid.spacingMm, voxelMl: voxelVolumeMl(grid) },
-        mriCase.label ? physicalValues(mriCase.label) : null,
-        results.modes[0]?.report.shiftScore ?? null,
-      ),
-    [masks, grid, mriCase, results],
-  );
+  // HD95 on a full-size scan takes seconds: the sheet opens first and says it is computing.
+  const [summary, setSummary] = useState<CaseSummaryMasks | null>(null);
+  useEffect(() => {
+    setSummary(null);
+    const timer = setTimeout(() => {
+      setSummary(
+        caseSummaryMasks(
+          masks,
+          { dims: grid.dims, spacingMm: grid.spacingMm, voxelMl: voxelVolumeMl(grid) },
+          mriCase.label ? physicalValues(mriCase.label) : null,
+          results.modes[0]?.report.shiftScore ?? null,
+        ),
+      );
+    }, 50);
+    return () => clearTimeout(timer);
+  }, [masks, grid, mriCase, results]);
   // Pictures of the result a clinician would take away: the edit, else the last adapted mask (else the baseline).
   const pictured = masks.at(-1)!;
   useEffect(() => {
+    if (!summary) return;
     let stale = false;
     const centre = labelCentroid(pictured.labels as Uint8Array, grid.dims) ?? (grid.dims.map((n) => Math.floor(n / 2)) as [number, number, number]);
     captureViews(mriCase.modalities[modality], pictured.labels as Uint8Array, NIIVUE_LABEL_COLORMAP, voxelToWorld(grid.affine, centre)).then(
@@ -60,7 +67,7 @@ export function SummaryPage({ results, onClose }: { results: RunResults; onClose
     return () => {
       stale = true;
     };
-  }, [pictured, modality, grid, mriCase]);
+  }, [pictured, modality, grid, mriCase, summary === null]); // eslint-disable-line react-hooks/exhaustive-deps -- after the numbers
 
   useEffect(() => {
     document.body.classList.add('summary-open');
@@ -74,15 +81,16 @@ export function SummaryPage({ results, onClose }: { results: RunResults; onClose
   const stem = caseStem(files.map((f) => f.name));
 
   const savePng = async () => {
+    if (!summary) return;
     const bytes = await summaryPng({ title: `Attune summary · ${stem}`, created, files, model, backend, results, summary, pictures: pictures ?? [], pictured: pictured.name, modality: ROLE_LABELS[modality] });
     downloadFile(`${stem}_attune-summary.png`, bytes, 'image/png');
   };
 
   return createPortal(
-    <div className="summary" data-testid="summary" data-pictures={pictures ? pictures.length : 0} role="dialog" aria-label="One-page summary">
+    <div className="summary" data-testid="summary" data-state={summary ? 'ready' : 'computing'} data-pictures={pictures ? pictures.length : 0} role="dialog" aria-label="One-page summary">
       <div className="summary__toolbar no-print">
         <button type="button" className="primary" data-testid="summary-print" onClick={() => window.print()}>Print / save as PDF</button>
-        <button type="button" data-testid="summary-png" disabled={!pictures} onClick={() => void savePng()}>Save as PNG</button>
+        <button type="button" data-testid="summary-png" disabled={!pictures || !summary} onClick={() => void savePng()}>Save as PNG</button>
         <button type="button" data-testid="summary-close" onClick={onClose}>Close</button>
         <span className="muted">Made in this browser; nothing is sent anywhere.</span>
       </div>
@@ -116,7 +124,7 @@ export function SummaryPage({ results, onClose }: { results: RunResults; onClose
                 </div>
               );
             })}
-            {summary.shift && (
+            {summary?.shift && (
               <div>
                 <dt>Shift score</dt>
                 <dd data-testid="summary-shift">{formatLoss(summary.shift.score)} — {summary.shift.label}</dd>
@@ -124,6 +132,8 @@ export function SummaryPage({ results, onClose }: { results: RunResults; onClose
             )}
           </dl>
         </section>
+        {!summary && <p className="muted" data-testid="summary-computing">Computing volumes, Dice and HD95…</p>}
+        {summary && (<>
         <h2>Volumes (mL)</h2>
         <table className="summary__table" data-testid="summary-volumes">
           <thead>
@@ -166,6 +176,7 @@ export function SummaryPage({ results, onClose }: { results: RunResults; onClose
             <p className="muted">Regions: ET enhancing tumour, TC tumour core (NCR ∪ ET), WT whole tumour. HD95: 95th-percentile surface distance.</p>
           </>
         )}
+        </>)}
         <h2>{pictured.name} on {ROLE_LABELS[modality]}, at the tumour’s centre</h2>
         {pictureError && <p className="error-text" role="alert">{pictureError}</p>}
         <div className="summary__pictures">
