@@ -196,4 +196,20 @@ test('edit: paint, erase, undo/redo and fill change exactly the expected voxels;
   await expect(page.getByTestId('edit-steps')).toHaveAttribute('data-done', '1');
   await view.scrollIntoViewIfNeeded();
   await page.screenshot({ path: testInfo.outputPath('edit-fill.png') });
+
+  // 6. Another plane: in the coronal view a click paints in one coronal slice (voxel axis j here).
+  const beforeCoronal = (await exported(page, 'export-edited')).data as Uint8Array;
+  await page.getByRole('radiogroup', { name: 'Edit plane' }).getByRole('radio', { name: 'Coronal' }).click();
+  await expect(view).toHaveAttribute('data-axis', '1');
+  await page.keyboard.press('b');
+  await page.keyboard.press('3');
+  await onScreen();
+  const pc = at(0.5, 0.5);
+  await page.mouse.click(pc.x, pc.y);
+  await expect(page.getByTestId('edit-steps')).toHaveAttribute('data-done', '2');
+  const cc = await crosshairVoxel(view, t1.affine);
+  const coronal = changedIndices(beforeCoronal, (await exported(page, 'export-edited')).data);
+  expect(coronal.length).toBeGreaterThan(0);
+  for (const n of coronal) expect(Math.floor(n / X) % Y, 'painted in the clicked coronal slice').toBe(cc[1]);
+  expect(new Set(coronal.map((n) => Math.floor(n / (X * Y)))).size, 'across several axial slices').toBeGreaterThan(1);
 });

@@ -27,6 +27,14 @@ test('3D: the viewer and the before/after panes render the brain with its labels
   expect(render.green, 'the edema (outermost label) shows in 3D').toBeGreaterThan(200);
   await page.screenshot({ path: testInfo.outputPath('viewer-3d.png'), fullPage: true });
 
+  // Rotate: a drag turns the brain (a different picture), still not blank.
+  const vbox = (await viewer.locator('canvas').boundingBox())!;
+  await page.mouse.move(vbox.x + vbox.width * 0.4, vbox.y + vbox.height * 0.5);
+  await page.mouse.down();
+  await page.mouse.move(vbox.x + vbox.width * 0.6, vbox.y + vbox.height * 0.45, { steps: 5 });
+  await page.mouse.up();
+  await expect.poll(async () => signatureDistance((await readCanvasPixels(page)).signature, render.signature), { message: 'rotated' }).toBeGreaterThan(2);
+
   // Label toggles: without ED the 3D view loses its green; back on, it returns.
   await page.getByRole('checkbox', { name: 'Show ED' }).first().uncheck();
   await expect.poll(async () => (await readCanvasPixels(page)).green, { message: 'ED hidden' }).toBeLessThan(render.green / 10);
