@@ -8,10 +8,20 @@ import type { MaskSource, MaskSummary } from './store.ts';
  * module so the slices can use it without importing the store at run time.
  */
 export function summariseMask(mriCase: MriCase, source: MaskSource, labels: ArrayLike<number>): MaskSummary {
-  const reference = mriCase.label ? physicalValues(mriCase.label) : null;
+  const reference = referenceOf(mriCase);
   return {
     source,
     volumes: labelVolumes(labels as Uint8Array, voxelVolumeMl(mriCase.modalities.t1)),
     dice: reference ? allDice(labels, reference) : null,
   };
+}
+
+/** The expert label's values, decoded once per case (an edit re-measures after every stroke). */
+const references = new WeakMap<object, ArrayLike<number>>();
+function referenceOf(mriCase: MriCase): ArrayLike<number> | null {
+  const label = mriCase.label;
+  if (!label) return null;
+  let values = references.get(label);
+  if (!values) references.set(label, (values = physicalValues(label)));
+  return values;
 }
