@@ -31,7 +31,9 @@ export function EditPanel({ results }: { results: RunResults }) {
   const mask = useAttune(currentEdit);
   const { startEdit, setEditTool, undoEdit, redoEdit, discardEdit } = useAttune.getState();
   const sources: Exclude<MaskSource, 'edited'>[] = ['baseline', ...results.modes.map((m) => m.mode), ...(results.mriCase.label ? (['label'] as const) : [])];
-  const [from, setFrom] = useState<Exclude<MaskSource, 'edited'>>(sources.at(results.modes.length > 0 ? 1 : 0)!);
+  // Default: the (first) adapted mask; a choice that a new run no longer has falls back to it.
+  const [picked, setFrom] = useState<Exclude<MaskSource, 'edited'> | null>(null);
+  const from = picked && sources.includes(picked) ? picked : sources[results.modes.length > 0 ? 1 : 0];
 
   // Shortcuts (not while typing in a field): the letters shown on the buttons.
   useEffect(() => {
