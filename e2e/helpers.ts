@@ -39,8 +39,8 @@ export interface CanvasPixels {
  * What the viewer shows, read from a screenshot of its canvas (what a person sees,
  * independent of WebGL's drawing-buffer rules), decoded in the page.
  */
-export async function readCanvasPixels(page: Page): Promise<CanvasPixels> {
-  const png = await page.locator('[data-testid=viewer] canvas').screenshot();
+export async function readCanvasPixels(page: Page, canvas = '[data-testid=viewer] canvas'): Promise<CanvasPixels> {
+  const png = await page.locator(canvas).screenshot();
   return page.evaluate(async (b64) => {
     const img = new Image();
     img.src = `data:image/png;base64,${b64}`;

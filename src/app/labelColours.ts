@@ -33,6 +33,13 @@ function niivueColormap<K extends string>(colours: Record<K, [number, number, nu
 /** niivue label colour map for values 0 (transparent), 1 NCR, 2 ED, 4 ET. */
 export const NIIVUE_LABEL_COLORMAP = niivueColormap(LABEL_COLOURS, Object.fromEntries(BRATS_LABELS.map((l) => [l.key, l.value])) as Record<BratsLabelKey, number>);
 
+/** The label colour map with the labels in `hidden` transparent (the label toggles). */
+export function labelColormap(hidden: readonly number[]): typeof NIIVUE_LABEL_COLORMAP {
+  if (hidden.length === 0) return NIIVUE_LABEL_COLORMAP;
+  const m = NIIVUE_LABEL_COLORMAP;
+  return { ...m, A: m.A.map((a, n) => (hidden.includes(m.I[n]) ? 0 : a)) };
+}
+
 /**
  * "Changed voxels" overlay: gained cyan, lost magenta, relabelled violet — hues that no
  * tumour label uses, so a change is never mistaken for a class.

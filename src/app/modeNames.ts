@@ -21,5 +21,6 @@ export const MODE_HINTS: Record<AdaptMode, string> = {
 export function maskSourceName(source: MaskSource): string {
   if (source === 'label') return 'Expert label';
   if (source === 'baseline') return 'Baseline (no adaptation)';
+  if (source === 'edited') return 'Edited';
   return `Adapted: ${MODE_NAMES[source]}`;
 }

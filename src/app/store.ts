@@ -1,13 +1,10 @@
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 import {
-  labelVolumes,
   labelVolumesOf,
-  physicalValues,
   droppedDuringRun,
   readCaseFiles,
   validateCase,
-  voxelVolumeMl,
   type CaseCheck,
   type CaseFile,
   type FileRole,
@@ -18,7 +15,7 @@ import {
   type MriCase,
 } from '../core/index.ts';
 import type { ExportLabelsChoice } from '../core/labels/index.ts';
-import { allDice, type DiceKey } from '../core/metrics/dice.ts';
+import type { DiceKey } from '../core/metrics/dice.ts';
 import { ADAPT_MODES, DEFAULT_SETTINGS, type AdaptMode, type AdaptSettings } from '../core/tta/index.ts';
 import type { AdaptationReport } from '../core/tta/index.ts';
 import type { RunProgress } from '../worker/client.ts';
@@ -27,11 +24,14 @@ import { afterLossNotice, WorkerLost } from '../worker/workerDeath.ts';
 import { fetchDemoCase, OTHER_SCANNER } from './demoCase.ts';
 import type { EngineOptions } from './engine.ts';
 import { WorkerKeeper } from './workerKeeper.ts';
+import { createEditSlice, type EditSlice } from './editSlice.ts';
+import { summariseMask } from './maskSummary.ts';
+import { createDisplaySlice, type DisplaySlice } from './displaySlice.ts';
 
 /** Modes a user can run after the baseline ('none' = baseline only). */
 export type RunMode = AdaptMode;
-/** What a viewer pane can show over the scan. */
-export type MaskSource = 'label' | 'baseline' | AdaptMode;
+/** What a viewer pane can show over the scan ('edited': the hand-corrected mask, editSlice.ts). */
+export type MaskSource = 'label' | 'baseline' | 'edited' | AdaptMode;
 
 export interface EngineState {
   status: 'off' | 'starting' | 'ready' | 'failed';
@@ -89,7 +89,7 @@ export interface ViewState {
   showChanges: boolean;
 }
 
-export interface AttuneState {
+export interface AttuneState extends EditSlice, DisplaySlice {
   files: CaseFile[];
   check: CaseCheck;
   /** mL per label of the current label map (null: no label file in the case). */
@@ -184,15 +184,7 @@ export function isGradientMode(mode: AdaptMode): boolean {
 }
 
 function summarise(mriCase: MriCase, baseline: Uint8Array, modes: ModeOutcome[]): MaskSummary[] {
-  const template = mriCase.modalities.t1;
-  const voxelMl = voxelVolumeMl(template);
-  const reference = mriCase.label ? physicalValues(mriCase.label) : null;
-  const of = (source: MaskSource, labels: ArrayLike<number>): MaskSummary => ({
-    source,
-    volumes: labelVolumes(labels as Uint8Array, voxelMl),
-    dice: reference ? allDice(labels, reference) : null,
-  });
-  return [of('baseline', baseline), ...modes.map((m) => of(m.mode, m.labels))];
+  return [summariseMask(mriCase, 'baseline', baseline), ...modes.map((m) => summariseMask(mriCase, m.mode, m.labels))];
 }
 
 let batch = 0;
@@ -201,7 +193,7 @@ let activeRun: { runId: number; cancel: () => void } | null = null;
 
 export const useAttune = create<AttuneState>()(
   persist(
-    (set, get) => {
+    (set, get, api) => {
       /** A new or changed case: a run on the old one is cancelled and its masks dropped. */
       const dropRun = (): Pick<AttuneState, 'run' | 'results'> => {
         activeRun?.cancel();
@@ -210,6 +202,8 @@ export const useAttune = create<AttuneState>()(
       };
 
       return {
+        ...createEditSlice(set, get, api),
+        ...createDisplaySlice(set, get, api),
         files: [],
         check: EMPTY_CHECK,
         labelStats: null,

@@ -2,9 +2,11 @@ import { SLICE_TYPE, type Niivue } from '@niivue/niivue';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { labelCentroid, physicalValues, ROLE_LABELS, voxelToWorld, voxelVolumeMl } from '../../core/index.ts';
 import { maskChanges } from '../../core/results/index.ts';
-import { CHANGE_COLOURS, formatMl, NIIVUE_CHANGE_COLORMAP, NIIVUE_LABEL_COLORMAP, rgb } from '../labelColours.ts';
+import { CHANGE_COLOURS, formatMl, labelColormap, NIIVUE_CHANGE_COLORMAP, rgb } from '../labelColours.ts';
 import { maskSourceName } from '../modeNames.ts';
+import { currentEdit, sourceMask } from '../editSlice.ts';
 import { useAttune, type MaskSource, type RunResults } from '../store.ts';
+import { LabelToggles } from './LabelToggles.tsx';
 import { MaskPane, type PaneOverlay } from './MaskPane.tsx';
 
 const SLICE_TYPES: { type: SLICE_TYPE; name: string }[] = [
@@ -12,18 +14,14 @@ const SLICE_TYPES: { type: SLICE_TYPE; name: string }[] = [
   { type: SLICE_TYPE.CORONAL, name: 'Coronal' },
   { type: SLICE_TYPE.SAGITTAL, name: 'Sagittal' },
   { type: SLICE_TYPE.MULTIPLANAR, name: '3 planes' },
+  { type: SLICE_TYPE.RENDER, name: '3D' },
 ];
 
 /** What the panes link: crosshair and 2D pan/zoom (both directions), and the slice type. */
 const LINK = { '2d': true, '3d': true, crosshair: true, zoomPan: true, sliceType: true };
 
-function maskOf(results: RunResults, source: MaskSource): Uint8Array | null {
-  if (source === 'baseline') return results.baseline;
-  if (source === 'label') {
-    const label = results.mriCase.label;
-    return label ? Uint8Array.from(physicalValues(label)) : null;
-  }
-  return results.modes.find((m) => m.mode === source)?.labels ?? null;
+function maskOf(results: RunResults, source: MaskSource, edited: Uint8Array | null): Uint8Array | null {
+  return source === 'edited' ? edited : sourceMask(results, source);
 }
 
 /**
@@ -35,6 +33,8 @@ export function ComparePanes({ results }: { results: RunResults }) {
   const view = useAttune((s) => s.view);
   const setView = useAttune((s) => s.setView);
   const modality = useAttune((s) => s.viewModality);
+  const edited = useAttune(currentEdit);
+  const hiddenLabels = useAttune((s) => s.hiddenLabels);
   const [sliceType, setSliceType] = useState<SLICE_TYPE>(SLICE_TYPE.AXIAL);
   const panes = useRef<{ left: Niivue | null; right: Niivue | null }>({ left: null, right: null });
 
@@ -43,7 +43,8 @@ export function ComparePanes({ results }: { results: RunResults }) {
     for (const nv of [panes.current.left, panes.current.right]) {
       if (!nv) continue;
       const z = nv.scene.pan2Dxyzmm;
-      if (factor === null) nv.scene.pan2Dxyzmm = [0, 0, 0, 1] as unknown as typeof z;
+      if (sliceType === SLICE_TYPE.RENDER) nv.scene.volScaleMultiplier = factor === null ? 1 : Math.min(4, Math.max(0.5, nv.scene.volScaleMultiplier * factor));
+      else if (factor === null) nv.scene.pan2Dxyzmm = [0, 0, 0, 1] as unknown as typeof z;
       else z[3] = Math.min(8, Math.max(0.5, z[3] * factor));
       nv.drawScene();
       nv.createOnLocationChange();
@@ -67,24 +68,30 @@ export function ComparePanes({ results }: { results: RunResults }) {
 
   const { mriCase } = results;
   const scan = mriCase.modalities[modality];
-  const sources: MaskSource[] = ['baseline', ...results.modes.map((m) => m.mode), ...(mriCase.label ? (['label'] as const) : [])];
+  const sources: MaskSource[] = [
+    'baseline',
+    ...results.modes.map((m) => m.mode),
+    ...(edited ? (['edited'] as const) : []),
+    ...(mriCase.label ? (['label'] as const) : []),
+  ];
   const left = sources.includes(view.left) ? view.left : 'baseline';
   const right = sources.includes(view.right) ? view.right : (sources[1] ?? 'baseline');
 
-  const leftMask = useMemo(() => maskOf(results, left), [results, left]);
-  const rightMask = useMemo(() => maskOf(results, right), [results, right]);
+  const editedLabels = edited?.labels ?? null;
+  const leftMask = useMemo(() => maskOf(results, left, editedLabels), [results, left, editedLabels]);
+  const rightMask = useMemo(() => maskOf(results, right, editedLabels), [results, right, editedLabels]);
   const changes = useMemo(
     () => (view.showChanges && leftMask && rightMask ? maskChanges(leftMask, rightMask) : null),
     [view.showChanges, leftMask, rightMask],
   );
   const leftOverlay = useMemo<PaneOverlay | null>(
-    () => (leftMask ? { data: leftMask, kind: 'labels', colormap: NIIVUE_LABEL_COLORMAP } : null),
-    [leftMask],
+    () => (leftMask ? { data: leftMask, kind: 'labels', colormap: labelColormap(hiddenLabels) } : null),
+    [leftMask, hiddenLabels],
   );
   const rightOverlay = useMemo<PaneOverlay | null>(() => {
     if (changes) return { data: changes.map, kind: 'changes', colormap: NIIVUE_CHANGE_COLORMAP };
-    return rightMask ? { data: rightMask, kind: 'labels', colormap: NIIVUE_LABEL_COLORMAP } : null;
-  }, [changes, rightMask]);
+    return rightMask ? { data: rightMask, kind: 'labels', colormap: labelColormap(hiddenLabels) } : null;
+  }, [changes, rightMask, hiddenLabels]);
   // Both views open on the tumour the model found (else the expert's, else the centre).
   const focusMm = useMemo(() => {
     const grid = mriCase.modalities.t1;
@@ -102,7 +109,7 @@ export function ComparePanes({ results }: { results: RunResults }) {
       <span className="muted">{side === 'left' ? 'Left' : 'Right'}</span>
       <select aria-label={`${side === 'left' ? 'Left' : 'Right'} view shows`} value={value} onChange={(e) => setView({ [side]: e.target.value as MaskSource })}>
         {sources.map((s) => (
-          <option key={s} value={s}>{maskSourceName(s)}</option>
+          <option key={s} value={s}>{s === 'edited' && edited ? `Edited from: ${maskSourceName(edited.from)}` : maskSourceName(s)}</option>
         ))}
       </select>
     </label>
@@ -112,6 +119,7 @@ export function ComparePanes({ results }: { results: RunResults }) {
     <section className="panel compare" aria-labelledby="compare-heading">
       <div className="panel__header">
         <h2 id="compare-heading">Before / after · {ROLE_LABELS[modality]}</h2>
+        <LabelToggles />
         <div className="segmented" aria-label="Zoom">
           <button type="button" aria-label="Zoom in" onClick={() => zoom(1.25)}>+</button>
           <button type="button" aria-label="Zoom out" onClick={() => zoom(0.8)}>−</button>

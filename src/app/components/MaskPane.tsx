@@ -2,7 +2,13 @@ import { SLICE_TYPE, type Niivue } from '@niivue/niivue';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { NiftiVolume } from '../../core/index.ts';
 import { LABEL_OPACITY } from '../labelColours.ts';
-import { loadLabelImage, loadScanImage, newNiivue, releaseNiivue } from '../niivue.ts';
+import { loadLabelImage, loadScanImage, newNiivue, releaseNiivue, showRender } from '../niivue.ts';
+
+/** A slice type, or the 3D render with Attune's starting view (niivue.ts `showRender`). */
+function setView(nv: Niivue, sliceType: SLICE_TYPE) {
+  if (sliceType === SLICE_TYPE.RENDER) showRender(nv, true);
+  else nv.setSliceType(sliceType);
+}
 
 export interface PaneOverlay {
   data: Uint8Array;
@@ -50,7 +56,7 @@ export function MaskPane({ testId, scan, scanName, overlay, focusMm, focusKey, s
       setZoom(nv.scene.pan2Dxyzmm[3].toFixed(2));
     };
     nvRef.current = nv.attachToCanvas(canvasRef.current).then(() => {
-      nv.setSliceType(sliceType);
+      setView(nv, sliceType);
       register(nv);
       return nv;
     });
@@ -64,7 +70,10 @@ export function MaskPane({ testId, scan, scanName, overlay, focusMm, focusKey, s
   }, []);
 
   useEffect(() => {
-    void nvRef.current?.then((nv) => nv.setSliceType(sliceType));
+    void nvRef.current?.then((nv) => {
+      setView(nv, sliceType);
+      nv.drawScene();
+    });
   }, [sliceType]);
 
   useEffect(() => {
@@ -100,7 +109,7 @@ export function MaskPane({ testId, scan, scanName, overlay, focusMm, focusKey, s
   return (
     <div className="pane">
       {children}
-      <div className="pane__canvas" data-testid={testId} data-state={state} data-overlay={overlay?.kind ?? 'none'} data-crosshair={crosshair} data-zoom={zoom}>
+      <div className="pane__canvas" data-testid={testId} data-state={state} data-slice-type={sliceType === SLICE_TYPE.RENDER ? 'render' : 'slices'} data-overlay={overlay?.kind ?? 'none'} data-crosshair={crosshair} data-zoom={zoom}>
         <canvas ref={canvasRef} />
         {state === 'loading' && <p className="viewer__placeholder viewer__placeholder--soft">Loading…</p>}
         {failure && <p className="viewer__placeholder error-text" role="alert">{failure}</p>}

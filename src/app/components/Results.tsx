@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { DICE_KEYS, type DiceKey } from '../../core/metrics/dice.ts';
 import { caseStem, lossCurvesCsv, readShiftScore, SHIFT_READING_THRESHOLDS } from '../../core/results/index.ts';
 import { writeNifti } from '../../core/index.ts';
@@ -7,7 +8,10 @@ import { downloadFile } from '../download.ts';
 import { formatMl, MODE_COLOURS } from '../labelColours.ts';
 import { maskSourceName, MODE_NAMES } from '../modeNames.ts';
 import { useAttune, type RunResults } from '../store.ts';
+import { currentEdit } from '../editSlice.ts';
 import { ComparePanes } from './ComparePanes.tsx';
+import { EditPanel } from './EditPanel.tsx';
+import { SummaryPage } from './SummaryPage.tsx';
 import { LossChart, type ChartCurve } from './LossChart.tsx';
 import { formatLoss } from './RunProgressBar.tsx';
 
@@ -50,6 +54,7 @@ export function Results() {
         )}
       </section>
       {results && <ComparePanes results={results} />}
+      {results && <EditPanel results={results} />}
       {results && <ResultsTable results={results} />}
       {results && <ExportPanel results={results} />}
     </div>
@@ -79,6 +84,8 @@ function ShiftScore({ score }: { score: number | undefined }) {
 
 function ResultsTable({ results }: { results: RunResults }) {
   const labelStats = useAttune((s) => s.labelStats);
+  const edited = useAttune(currentEdit);
+  const summaries = edited ? [...results.summaries, edited.summary] : results.summaries;
   const hasDice = results.summaries.some((s) => s.dice !== null);
   const report = (source: string) => results.modes.find((m) => m.mode === source);
   return (
@@ -107,17 +114,18 @@ function ResultsTable({ results }: { results: RunResults }) {
                 <td />
               </tr>
             )}
-            {results.summaries.map((s) => {
+            {summaries.map((s) => {
               const r = report(s.source);
               return (
                 <tr key={s.source} data-testid={`row-${s.source}`}>
                   <td>
-                    {s.source !== 'baseline' && <span className="swatch" style={{ background: MODE_COLOURS[s.source as AdaptMode] }} aria-hidden />} {maskSourceName(s.source)}
+                    {s.source !== 'baseline' && s.source !== 'edited' && <span className="swatch" style={{ background: MODE_COLOURS[s.source as AdaptMode] }} aria-hidden />}{' '}
+                    {s.source === 'edited' && edited ? `Edited from: ${maskSourceName(edited.from)}` : maskSourceName(s.source)}
                   </td>
                   {s.volumes.map((v) => <td key={v.key} data-testid={`ml-${v.key}`}>{formatMl(v.ml)}</td>)}
                   {hasDice && DICE_KEYS.map((k) => <td key={k} className="dice-col" data-testid={`dice-${k}`}>{s.dice?.[k] == null ? 'n/a' : s.dice[k]!.toFixed(3)}</td>)}
                   <td>{r ? `${r.report.chosenIteration} of ${r.report.lossCurve.length - 1}` : '—'}</td>
-                  <td>{(r ? r.report.seconds + r.segmentSeconds : results.baselineSeconds).toFixed(1)} s</td>
+                  <td>{s.source === 'edited' ? `${edited?.history.done.length ?? 0} edit(s)` : `${(r ? r.report.seconds + r.segmentSeconds : results.baselineSeconds).toFixed(1)} s`}</td>
                 </tr>
               );
             })}
@@ -132,6 +140,8 @@ function ResultsTable({ results }: { results: RunResults }) {
 }
 
 function ExportPanel({ results }: { results: RunResults }) {
+  const edited = useAttune(currentEdit);
+  const [summaryOpen, setSummaryOpen] = useState(false);
   const { mriCase } = results;
   const choice = useAttune((s) => s.exportLabels);
   const setChoice = useAttune((s) => s.setExportLabels);
@@ -153,6 +163,9 @@ function ExportPanel({ results }: { results: RunResults }) {
         </select>
       </label>
       <div className="export-buttons">
+        <button type="button" className="primary" data-testid="open-summary" onClick={() => setSummaryOpen(true)}>
+          One-page summary (print / PDF / PNG)
+        </button>
         {results.modes.map((m) => (
           <button key={m.mode} type="button" data-testid={`export-${m.mode}`} onClick={() => saveMask(m.labels, m.mode, `Attune mask, ${m.mode} adaptation`)}>
             {MODE_NAMES[m.mode]} mask (.nii.gz)
@@ -161,6 +174,11 @@ function ExportPanel({ results }: { results: RunResults }) {
         <button type="button" data-testid="export-baseline" onClick={() => saveMask(results.baseline, 'baseline', 'Attune mask, no adaptation')}>
           Baseline mask (.nii.gz)
         </button>
+        {edited && (
+          <button type="button" data-testid="export-edited" onClick={() => saveMask(edited.labels, 'edited', `Attune mask, edited from ${edited.from}`)}>
+            Edited mask (.nii.gz)
+          </button>
+        )}
         {results.modes.length > 0 && (
           <button
             type="button"
@@ -177,6 +195,7 @@ function ExportPanel({ results }: { results: RunResults }) {
           </button>
         )}
       </div>
+      {summaryOpen && <SummaryPage results={results} onClose={() => setSummaryOpen(false)} />}
       <p className="muted" data-testid="export-note">
         Masks keep the input’s header and affine (labels 0, 1 NCR, 2 ED, {LABEL_CONVENTIONS[convention].et} ET), so they open aligned in any NIfTI viewer.
       </p>

@@ -1,10 +1,11 @@
 import { NVImage, Niivue, SLICE_TYPE } from '@niivue/niivue';
 import { useEffect, useRef, useState } from 'react';
 import { ROLE_LABELS, labelCentroid, physicalNifti, voxelToWorld } from '../../core/index.ts';
-import { LABEL_OPACITY, NIIVUE_LABEL_COLORMAP } from '../labelColours.ts';
-import { newNiivue } from '../niivue.ts';
+import { LABEL_OPACITY, labelColormap } from '../labelColours.ts';
+import { newNiivue, showRender } from '../niivue.ts';
 import { useAttune } from '../store.ts';
 import { LabelLegend } from './LabelLegend.tsx';
+import { LabelToggles } from './LabelToggles.tsx';
 import { ModalitySwitcher } from './ModalitySwitcher.tsx';
 
 type ViewerState = 'empty' | 'loading' | 'ready' | 'failed';
@@ -18,6 +19,8 @@ export function Viewer() {
   const mriCase = useAttune((s) => s.check.mriCase);
   const modality = useAttune((s) => s.viewModality);
   const showLabels = useAttune((s) => s.showLabels);
+  const hiddenLabels = useAttune((s) => s.hiddenLabels);
+  const [view, setView] = useState<'planes' | '3d'>('planes');
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const nvRef = useRef<Promise<Niivue> | null>(null);
   const loadSeq = useRef(0);
@@ -63,7 +66,7 @@ export function Viewer() {
       for (const old of [...nv.volumes]) nv.removeVolume(old);
       nv.addVolume(scanImage);
       if (labelImage) {
-        labelImage.setColormapLabel(NIIVUE_LABEL_COLORMAP);
+        labelImage.setColormapLabel(labelColormap(useAttune.getState().hiddenLabels));
         nv.addVolume(labelImage);
         nv.setOpacity(1, useAttune.getState().showLabels ? LABEL_OPACITY : 0);
       }
@@ -94,11 +97,35 @@ export function Viewer() {
     });
   }, [showLabels]);
 
+  useEffect(() => {
+    void nvRef.current?.then((nv) => {
+      if (nv.volumes.length < 2) return;
+      nv.volumes[1].setColormapLabel(labelColormap(hiddenLabels));
+      nv.updateGLVolume();
+    });
+  }, [hiddenLabels]);
+
+  useEffect(() => {
+    void nvRef.current?.then((nv) => {
+      if (view === '3d') showRender(nv, true);
+      else nv.setSliceType(SLICE_TYPE.MULTIPLANAR);
+      nv.drawScene();
+    });
+  }, [view]);
+
   const labelsState = !mriCase?.label ? 'none' : showLabels ? 'on' : 'off';
   return (
     <section className="viewer" aria-label="Viewer">
       <div className="viewer__toolbar">
         <ModalitySwitcher />
+        <div className="segmented" role="radiogroup" aria-label="Viewer shows">
+          {(['planes', '3d'] as const).map((v) => (
+            <button key={v} type="button" role="radio" aria-checked={view === v} className={view === v ? 'active' : undefined} onClick={() => setView(v)}>
+              {v === 'planes' ? '3 planes' : '3D'}
+            </button>
+          ))}
+        </div>
+        {mriCase?.label && <LabelToggles />}
         <span className="muted">{mriCase ? `${ROLE_LABELS[modality]} · ${mriCase.modalities[modality].name}` : ''}</span>
       </div>
       <div
@@ -107,9 +134,11 @@ export function Viewer() {
         data-state={state}
         data-modality={modality}
         data-labels={labelsState}
+        data-view={view}
       >
         <canvas ref={canvasRef} />
         {state === 'empty' && <p className="viewer__placeholder">Drop a case (or try a demo case) to view it here.</p>}
+        {state === 'ready' && view === '3d' && <p className="viewer__hint muted">Drag to rotate · scroll to zoom</p>}
         {state === 'loading' && <p className="viewer__placeholder viewer__placeholder--soft">Loading…</p>}
         {failure && <p className="viewer__placeholder error-text" role="alert">{failure}</p>}
       </div>

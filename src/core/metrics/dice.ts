@@ -30,8 +30,28 @@ export function dice(pred: ArrayLike<number>, ref: ArrayLike<number>, labels: re
   return r === 0 ? null : (2 * both) / (p + r);
 }
 
+/**
+ * Dice for every class and region (DICE_KEYS). One pass over the voxels builds the joint
+ * histogram of (predicted, reference) label values; each Dice is then a sum over it — the
+ * same counts as `dice`, six times faster (it runs after every brush stroke of an edit).
+ */
 export function allDice(pred: ArrayLike<number>, ref: ArrayLike<number>): Record<DiceKey, number | null> {
+  if (pred.length !== ref.length) throw new Error(`dice: prediction has ${pred.length} voxels, reference ${ref.length}`);
+  const joint = new Float64Array(256 * 256);
+  for (let n = 0; n < pred.length; n++) joint[(pred[n] & 255) * 256 + (ref[n] & 255)]++;
+  const pairs: [number, number, number][] = [];
+  for (let i = 0; i < joint.length; i++) if (joint[i] > 0) pairs.push([i >> 8, i & 255, joint[i]]);
   const out = {} as Record<DiceKey, number | null>;
-  for (const k of DICE_KEYS) out[k] = dice(pred, ref, DICE_LABELS[k]);
+  for (const k of DICE_KEYS) {
+    const labels = DICE_LABELS[k];
+    let p = 0, r = 0, both = 0;
+    for (const [a, b, count] of pairs) {
+      const inA = labels.includes(a), inB = labels.includes(b);
+      if (inA) p += count;
+      if (inB) r += count;
+      if (inA && inB) both += count;
+    }
+    out[k] = r === 0 ? null : (2 * both) / (p + r);
+  }
   return out;
 }

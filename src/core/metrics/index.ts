@@ -1,2 +1,3 @@
 export { labelVolumes, labelVolumesOf, type LabelVolume } from './labelVolumes.ts';
 export { labelCentroid } from './labelCentroid.ts';
+export { regionVolumes, type RegionKey, type RegionVolume } from './regionVolumes.ts';

@@ -54,3 +54,18 @@ describe('pearson', () => {
     expect(pearson([1, 1, 1], [1, 2, 3])).toBeNull();
   });
 });
+
+describe('allDice (one pass)', () => {
+  it('equals dice per class and region on random label maps', async () => {
+    const { DICE_KEYS, DICE_LABELS } = await import('./dice.ts');
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const values = [0, 1, 2, 4];
+    for (let trial = 0; trial < 5; trial++) {
+      const pred = Uint8Array.from({ length: 500 }, () => values[Math.floor(rnd() * 4)]);
+      const ref = Float32Array.from({ length: 500 }, () => values[Math.floor(rnd() * (trial === 0 ? 3 : 4))]);
+      const all = allDice(pred, ref);
+      for (const k of DICE_KEYS) expect(all[k]).toBe(dice(pred, ref, DICE_LABELS[k]));
+    }
+  });
+});

@@ -71,3 +71,24 @@ describe('caseFacts', () => {
     expect(facts).toEqual(['Stored RAS: the model runs on it reoriented to LPS (no resampling); masks are shown and exported on your grid.']);
   });
 });
+
+describe('caseSummaryMasks', () => {
+  it('reports volumes per label and region, Dice and HD95 per region, and the shift reading', async () => {
+    const { caseSummaryMasks } = await import('./index.ts');
+    const dims = [4, 1, 1] as const;
+    const ref = Uint8Array.from([1, 2, 4, 0]);
+    const pred = Uint8Array.from([1, 2, 2, 0]);
+    const s = caseSummaryMasks([{ name: 'A', labels: pred }], { dims, spacingMm: [1, 1, 1], voxelMl: 0.001 }, ref, 7);
+    const row = s.rows[0];
+    expect(row.labels.map((l) => [l.key, l.voxels])).toEqual([['NCR', 1], ['ED', 2], ['ET', 0]]);
+    expect(row.regions.map((r) => [r.key, r.voxels])).toEqual([['ET', 0], ['TC', 1], ['WT', 3]]);
+    expect(row.dice).toEqual({ ET: 0, TC: 2 / 3, WT: 1 });
+    // ET missing from the prediction: the grid's diagonal; WT identical: 0.
+    expect(row.hd95!.ET).toBeCloseTo(Math.hypot(4, 1, 1), 9);
+    expect(row.hd95!.WT).toBe(0);
+    expect(s.reference!.regions.map((r) => r.voxels)).toEqual([1, 2, 3]);
+    expect(s.shift!.score).toBe(7);
+    expect(s.shift!.level).toBe(readShiftScore(7).level);
+    expect(caseSummaryMasks([{ name: 'A', labels: pred }], { dims, spacingMm: [1, 1, 1], voxelMl: 1 }, null, null)).toMatchObject({ reference: null, shift: null, rows: [{ dice: null, hd95: null }] });
+  });
+});

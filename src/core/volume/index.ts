@@ -7,5 +7,6 @@ export { physicalValues, headerScaling } from './voxelScaling.ts';
 export { voxelVolumeMl } from './voxelVolume.ts';
 export { physicalNifti } from './physicalNifti.ts';
 export { voxelToWorld } from './voxelToWorld.ts';
+export { worldToVoxel } from './worldToVoxel.ts';
 export { isGzip } from './gzip.ts';
 export { datatypeName } from './datatypes.ts';
