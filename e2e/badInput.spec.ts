@@ -60,9 +60,21 @@ test('NaN voxels in a scan', async ({ page }) => {
 
 test('a label map with foreign values', async ({ page }) => {
   const seg = await readNifti(synthetic.files.seg.bytes, synthetic.files.seg.name);
-  const labels = Uint8Array.from(seg.data).map((v) => (v === 4 ? 3 : v)); // another labelling scheme
+  const labels = Uint8Array.from(seg.data).map((v) => (v === 4 ? 7 : v)); // another labelling scheme
   await expectRefusedThenUsable(page, [...good.slice(0, 4), { name: seg.name, bytes: writeNifti(seg, labels) }], [
-    new RegExp(`${seg.name} \\(label map\\) contains values outside \\{0, 1, 2, 4\\}: 3 \\(\\d+ voxels\\)\\. BraTS labels are 1 NCR, 2 ED, 4 ET\\.`),
+    new RegExp(
+      `${seg.name} \\(label map\\) contains values that no BraTS convention uses: 7\\. ` +
+        'BraTS 2021 labels are 1 NCR, 2 ED, 4 ET; BraTS 2023\\+ labels are 1 NCR, 2 ED, 3 ET\\. Values found: .*7 \\(\\d+ voxels\\)\\.',
+    ),
+  ]);
+});
+
+test('a label map holding both 3 and 4 (neither BraTS convention)', async ({ page }) => {
+  const seg = await readNifti(synthetic.files.seg.bytes, synthetic.files.seg.name);
+  let first = true;
+  const labels = Uint8Array.from(seg.data).map((v) => (v === 4 && first ? ((first = false), 3) : v));
+  await expectRefusedThenUsable(page, [...good.slice(0, 4), { name: seg.name, bytes: writeNifti(seg, labels) }], [
+    new RegExp(`${seg.name} \\(label map\\) holds both 3 \\(1 voxel\\) and 4 \\(\\d+ voxels\\)`),
   ]);
 });
 

@@ -45,6 +45,12 @@ export function showRender(nv: Niivue, on: boolean): void {
   nv.setClipPlane([0, 180, 30]);
 }
 
+/** The crosshair's world position as the panes' `data-crosshair` text ("x,y,z" in mm, 0.1 mm), or null. */
+export function crosshairText(location: unknown): string | null {
+  const mm = (location as { mm?: ArrayLike<number> }).mm;
+  return mm ? Array.from(mm).slice(0, 3).map((v) => v.toFixed(1)).join(',') : null;
+}
+
 export function toBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
     ? (bytes.buffer as ArrayBuffer)
@@ -138,7 +144,7 @@ export async function captureViews(
     }
     return pictures;
   } finally {
-    (nv.gl as WebGL2RenderingContext | null)?.getExtension('WEBGL_lose_context')?.loseContext();
+    releaseNiivue(nv);
     holder.remove();
   }
 }

@@ -12,6 +12,8 @@ import math
 import torch
 import torch.nn.functional as F
 
+from .data import warp
+
 # Ranges (per sample, per modality where it says so). Why these: v1's ±10 % gain/offset left
 # the model sensitive to contrast differences the cross-institution scans show; these are in
 # the range nnU-Net's default augmentation uses (gain 0.75–1.25, gamma 0.7–1.5, scale 0.7–1.4).
@@ -73,14 +75,7 @@ def spatial(x: torch.Tensor, y: torch.Tensor, g: torch.Generator, rotate_deg: fl
     sc = _u(g, *scale, n)
     fy = torch.where(torch.rand(n, generator=g) < 0.5, -1.0, 1.0)
     fx = torch.where(torch.rand(n, generator=g) < 0.5, -1.0, 1.0)
-    cos, sin = torch.cos(ang) / sc, torch.sin(ang) / sc
-    theta = torch.zeros(n, 2, 3)
-    theta[:, 0, 0], theta[:, 0, 1] = cos * fx, -sin
-    theta[:, 1, 0], theta[:, 1, 1] = sin, cos * fy
-    grid = F.affine_grid(theta.to(x.device), list(x.shape), align_corners=False)
-    x = F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
-    y = F.grid_sample(y[:, None].float(), grid, mode="nearest", padding_mode="zeros", align_corners=False)[:, 0].long()
-    return x, y
+    return warp(x, y, ang, sc, fx, fy)
 
 
 def augment_v2(x: torch.Tensor, y: torch.Tensor, g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:

@@ -129,6 +129,14 @@ def augment(x: torch.Tensor, y: torch.Tensor, g: torch.Generator) -> tuple[torch
     sc = 0.9 + 0.2 * r(n)
     fy = torch.where(r(n) < 0.5, -1.0, 1.0)
     fx = torch.where(r(n) < 0.5, -1.0, 1.0)
+    return warp(x, y, ang, sc, fx, fy)
+
+
+def warp(x: torch.Tensor, y: torch.Tensor, ang, sc, fx, fy) -> tuple[torch.Tensor, torch.Tensor]:
+    """Rotation, isotropic scale and flips already drawn per item; bilinear for images, nearest
+    for labels (no invented class). Shared by v1's and v2's augmentation, whose random
+    streams differ only in what they draw."""
+    n = x.shape[0]
     cos, sin = torch.cos(ang) / sc, torch.sin(ang) / sc
     theta = torch.zeros(n, 2, 3)
     theta[:, 0, 0], theta[:, 0, 1] = cos * fx, -sin

@@ -5,7 +5,7 @@ import { sliceAxis, type VoxelPoint } from '../../core/edit/index.ts';
 import { currentEdit, MAX_RADIUS, MIN_RADIUS, type EditTool } from '../editSlice.ts';
 import { formatMl, LABEL_COLOURS, LABEL_OPACITY, NIIVUE_LABEL_COLORMAP, rgb } from '../labelColours.ts';
 import { maskSourceName } from '../modeNames.ts';
-import { loadScanImage, newNiivue, pointerToMm, showInDrawingLayer } from '../niivue.ts';
+import { crosshairText, loadScanImage, newNiivue, pointerToMm, releaseNiivue, showInDrawingLayer } from '../niivue.ts';
 import { useAttune, type MaskSource, type RunResults } from '../store.ts';
 
 type Plane = 'axial' | 'coronal' | 'sagittal';
@@ -147,13 +147,20 @@ function EditPane({ results, labels }: { results: RunResults; labels: Uint8Array
     if (nvRef.current || !canvasRef.current) return;
     const nv = newNiivue();
     nv.onLocationChange = (loc) => {
-      const mm = (loc as { mm?: ArrayLike<number> }).mm;
-      if (mm) setCrosshair(Array.from(mm).slice(0, 3).map((v) => v.toFixed(1)).join(','));
+      const text = crosshairText(loc);
+      if (text) setCrosshair(text);
     };
     // niivue types the colour map as a name; it also takes a label map object (cmapper.makeDrawLut).
     nv.setDrawColormap(NIIVUE_LABEL_COLORMAP as unknown as string);
     nv.drawOpacity = LABEL_OPACITY;
-    nvRef.current = nv.attachToCanvas(canvasRef.current).then(() => (nvReady.current = nv));
+    const attached = nv.attachToCanvas(canvasRef.current).then(() => (nvReady.current = nv));
+    nvRef.current = attached;
+    // Like every results view: free the WebGL context and listeners when the panel goes away.
+    return () => {
+      nvRef.current = null;
+      nvReady.current = null;
+      void attached.then(releaseNiivue);
+    };
   }, []);
 
   // The scan (per modality) and the view's plane.

@@ -2,7 +2,7 @@ import { SLICE_TYPE, type Niivue } from '@niivue/niivue';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { NiftiVolume } from '../../core/index.ts';
 import { LABEL_OPACITY } from '../labelColours.ts';
-import { loadLabelImage, loadScanImage, newNiivue, releaseNiivue, showRender } from '../niivue.ts';
+import { crosshairText, loadLabelImage, loadScanImage, newNiivue, releaseNiivue, showRender } from '../niivue.ts';
 
 /** A slice type, or the 3D render with Attune's starting view (niivue.ts `showRender`). */
 function setView(nv: Niivue, sliceType: SLICE_TYPE) {
@@ -51,8 +51,8 @@ export function MaskPane({ testId, scan, scanName, overlay, focusMm, focusKey, s
     if (nvRef.current || !canvasRef.current) return;
     const nv = newNiivue();
     nv.onLocationChange = (loc) => {
-      const mm = (loc as { mm?: ArrayLike<number> }).mm;
-      if (mm) setCrosshair(Array.from(mm).slice(0, 3).map((v) => v.toFixed(1)).join(','));
+      const text = crosshairText(loc);
+      if (text) setCrosshair(text);
       setZoom(nv.scene.pan2Dxyzmm[3].toFixed(2));
     };
     nvRef.current = nv.attachToCanvas(canvasRef.current).then(() => {
