@@ -28,10 +28,15 @@ const demo = (): InputFile[] => ['t1', 't1ce', 't2', 'flair', 'seg'].map((s) => 
 const DICE_KEYS = ['NCR', 'ED', 'ET', 'ET_region', 'TC', 'WT'];
 
 /** Drops a case, runs AdaBN (forward passes only: quick), returns what the results show and the exported baseline mask. */
-async function runCase(page: Page, files: InputFile[]) {
+async function runCase(page: Page, files: InputFile[], loaded: string) {
   await dropFiles(page, files);
+  // While the new files are read, Run is off: it would segment the case still on screen.
+  await expect(page.getByTestId('run')).toBeDisabled();
   // Five real 240×240×155 volumes are inflated and checked in the page: slow on 2 busy cores.
-  await expect(page.getByTestId('case-ready')).toBeVisible({ timeout: 240_000 });
+  // The previous case stays on screen meanwhile: wait for what only the new case says.
+  await expect(page.getByTestId('issue-panel')).toContainText(loaded, { timeout: 240_000 });
+  await expect(page.getByTestId('case-ready')).toBeVisible();
+  await expect(page.getByTestId('run')).toBeEnabled();
   await chooseMode(page, 'adabn', { statsSlices: 2 });
   await page.getByTestId('run').click();
   await expect(page.getByTestId('results')).toHaveAttribute('data-status', 'done', { timeout: 400_000 });
@@ -67,7 +72,7 @@ test('the demo case lists each file with its size as shipped (.nii.gz), not infl
 test('a BraTS 2023 case (ET = 3) loads, runs and exports in its convention, with the Dice of its 2021 copy', async ({ page }, testInfo) => {
   test.skip(!present, '../shared/data is absent');
   test.setTimeout(1_500_000);
-  const c2023 = await runCase(page, folder(CASE_2023));
+  const c2023 = await runCase(page, folder(CASE_2023), 'BraTS 2023+ (ET = 3) convention detected');
   await expect(page.getByTestId('case-fact').first()).toHaveText('Label map: BraTS 2023+ (ET = 3) convention detected.');
   await expect(page.getByTestId('export-note')).toContainText('2 ED, 3 ET');
   await page.screenshot({ path: testInfo.outputPath('brats2023-case.png'), fullPage: true });
@@ -80,7 +85,7 @@ test('a BraTS 2023 case (ET = 3) loads, runs and exports in its convention, with
   expect(firstDifference(as2021.data, Uint8Array.from(c2023.baseline.data, (v) => (v === 3 ? 4 : v)))).toBe(-1);
   await page.getByTestId('export-labels').selectOption('match');
 
-  const c2021 = await runCase(page, folder(CASE_2021));
+  const c2021 = await runCase(page, folder(CASE_2021), 'BraTS 2021 (ET = 4) convention detected');
   await expect(page.getByTestId('case-fact').first()).toHaveText('Label map: BraTS 2021 (ET = 4) convention detected.');
   expect(c2021.dice).toEqual(c2023.dice);
   expect(c2021.dice.some((d) => d !== 'n/a' && Number(d) > 0)).toBe(true);
@@ -91,7 +96,7 @@ test('a BraTS 2023 case (ET = 3) loads, runs and exports in its convention, with
 test('the same scan stored LPS or with its axes permuted and flipped (S, R, A) gives the same masks, Dice and shift score', async ({ page }, testInfo) => {
   test.setTimeout(1_500_000);
   const lpsFiles = demo();
-  const lps = await runCase(page, lpsFiles);
+  const lps = await runCase(page, lpsFiles, 'BraTS 2021 (ET = 4) convention detected');
   const tumour = Array.from(lps.baseline.data).filter((v) => v > 0).length;
   expect(tumour).toBeGreaterThan(0);
   // RAS and every other orientation are covered in the CLI (real case) and unit tests; here the
@@ -99,7 +104,7 @@ test('the same scan stored LPS or with its axes permuted and flipped (S, R, A) g
   for (const axes of [['S', 'R', 'A']] as [AxisCode, AxisCode, AxisCode][]) {
     const files: InputFile[] = [];
     for (const f of lpsFiles) files.push({ name: f.name, bytes: reorientedCopy(await readNifti(f.bytes, f.name), axes, f.name) });
-    const other = await runCase(page, files);
+    const other = await runCase(page, files, `Stored ${axes.join('')}:`);
     await expect(page.getByTestId('case-fact').last()).toContainText(`Stored ${axes.join('')}: the model runs on it reoriented to LPS`);
     if (axes[0] === 'S') await page.screenshot({ path: testInfo.outputPath('permuted-axes.png'), fullPage: true });
     const t1 = await readNifti(files[0].bytes, files[0].name);

@@ -26,7 +26,10 @@ export function RunPanel() {
   const [invalid, setInvalid] = useState<Record<string, boolean>>({});
 
   const running = run.status === 'running';
-  const blocked = !mriCase ? 'Load a complete case first.' : engine.status === 'starting' ? 'The model is still loading…' : engine.status === 'failed' ? 'The model could not be started.' : engine.status !== 'ready' ? 'The model is not started.' : null;
+  // While new files are read, the case on screen is about to be replaced: a run now would
+  // segment the old case and be cancelled when the new one arrives.
+  const reading = useAttune((s) => s.reading);
+  const blocked = reading ? 'Reading files…' : !mriCase ? 'Load a complete case first.' : engine.status === 'starting' ? 'The model is still loading…' : engine.status === 'failed' ? 'The model could not be started.' : engine.status !== 'ready' ? 'The model is not started.' : null;
   const anyInvalid = Object.values(invalid).some(Boolean);
   const canRun = !blocked && !running && !anyInvalid;
   const onValidity = useCallback((field: string, bad: boolean) => setInvalid((v) => (v[field] === bad ? v : { ...v, [field]: bad })), []);
