@@ -11,7 +11,7 @@ const WORLD: Record<AxisCode, [number, number]> = { R: [0, 1], L: [0, -1], A: [1
  */
 export function reorientedCopy(volume: NiftiVolume, axes: [AxisCode, AxisCode, AxisCode], name = volume.name): Uint8Array {
   const src = volume.affine;
-  const [X, Y, Z] = volume.dims;
+  const [X, Y] = volume.dims;
   // For each new axis c: the source axis running along the same world axis, and whether it runs the same way.
   const srcAxis = axes.map(([code]) => {
     const [w, sign] = WORLD[code as AxisCode];
@@ -41,7 +41,6 @@ export function reorientedCopy(volume: NiftiVolume, axes: [AxisCode, AxisCode, A
         srcAxis.forEach(({ a, same }, c) => (q[a] = same ? p[c] : dims[c] - 1 - p[c]));
         out[n++] = values[q[0] * stride[0] + q[1] * stride[1] + q[2] * stride[2]];
       }
-  void Z;
   const template = createNiftiHeader({ name, dims, spacingMm: spacing, affine });
   return writeNifti(template, out, { gzip: /\.gz$/i.test(name) });
 }
