@@ -9,6 +9,3 @@ export const BRATS_LABELS = [
 ] as const;
 
 export type BratsLabelKey = (typeof BRATS_LABELS)[number]['key'];
-
-/** Every value an internal (BraTS 2021-convention) label map may hold. */
-export const ALLOWED_LABEL_VALUES: readonly number[] = [0, ...BRATS_LABELS.map((l) => l.value)];

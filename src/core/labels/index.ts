@@ -1,4 +1,4 @@
-export { BRATS_LABELS, ALLOWED_LABEL_VALUES, type BratsLabelKey } from './bratsLabels.ts';
+export { BRATS_LABELS, type BratsLabelKey } from './bratsLabels.ts';
 export {
   LABEL_CONVENTIONS,
   INTERNAL_CONVENTION,

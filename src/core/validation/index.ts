@@ -2,6 +2,6 @@ export { checkRoles, type RoleClaim } from './checkRoles.ts';
 export { checkSameGrid, type RoleVolume } from './checkSameGrid.ts';
 export { checkScanVoxels, checkLabelVoxels, labelConventionOf } from './checkVoxels.ts';
 export { checkOrientation } from './checkOrientation.ts';
-export { summarizeVoxels, countValuesOutside, labelValueCounts } from './voxelSummary.ts';
+export { summarizeVoxels, labelValueCounts } from './voxelSummary.ts';
 export { checkPreprocessing, nonZeroBorderFraction, REQUIRED_PREPROCESSING } from './checkPreprocessing.ts';
 export { droppedDuringRun } from './runInProgress.ts';

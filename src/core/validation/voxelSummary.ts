@@ -27,18 +27,6 @@ export function summarizeVoxels(volume: NiftiVolume): VoxelSummary {
   return summary;
 }
 
-/** Voxel counts of every value not in `allowed` (physical values). */
-export function countValuesOutside(volume: NiftiVolume, allowed: readonly number[]): Map<number, number> {
-  const values = physicalValues(volume);
-  const ok = new Set(allowed);
-  const outside = new Map<number, number>();
-  for (let n = 0; n < values.length; n++) {
-    const v = values[n];
-    if (!ok.has(v)) outside.set(v, (outside.get(v) ?? 0) + 1);
-  }
-  return outside;
-}
-
 /** Distinct values beyond this are not listed one by one: a label map has a handful. */
 const MAX_DISTINCT = 64;
 
