@@ -13,6 +13,12 @@ export interface VoxelAxis {
 
 const CODES: [AxisCode, AxisCode][] = [['R', 'L'], ['A', 'P'], ['S', 'I']];
 
+/** The world axis and direction a code names, e.g. 'L' → [0, −1] (the inverse of axisCode). */
+export function axisDirection(code: AxisCode): [0 | 1 | 2, 1 | -1] {
+  const world = CODES.findIndex((pair) => pair.includes(code)) as 0 | 1 | 2;
+  return [world, CODES[world][0] === code ? 1 : -1];
+}
+
 /** Code for a world axis and sign, e.g. (0, −1) → 'L'. */
 export function axisCode(world: 0 | 1 | 2, sign: 1 | -1): AxisCode {
   return CODES[world][sign > 0 ? 0 : 1];

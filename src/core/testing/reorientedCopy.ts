@@ -1,7 +1,6 @@
-import type { AxisCode } from '../orientation/index.ts';
+import { axisDirection, type AxisCode } from '../orientation/index.ts';
 import { createNiftiHeader, physicalValues, writeNifti, type NiftiVolume, type VoxelArray } from '../volume/index.ts';
 
-const WORLD: Record<AxisCode, [number, number]> = { R: [0, 1], L: [0, -1], A: [1, 1], P: [1, -1], S: [2, 1], I: [2, -1] };
 
 /**
  * The same scan re-saved with its voxel axes pointing along `axes` (what FSL, dcm2niix or
@@ -14,7 +13,7 @@ export function reorientedCopy(volume: NiftiVolume, axes: [AxisCode, AxisCode, A
   const [X, Y] = volume.dims;
   // For each new axis c: the source axis running along the same world axis, and whether it runs the same way.
   const srcAxis = axes.map(([code]) => {
-    const [w, sign] = WORLD[code as AxisCode];
+    const [w, sign] = axisDirection(code as AxisCode);
     const a = [0, 1, 2].find((col) => Math.abs(src[w][col]) > 0.5 * Math.hypot(src[0][col], src[1][col], src[2][col]))!;
     return { a, same: Math.sign(src[w][a]) === sign };
   });

@@ -1,5 +1,5 @@
 import { NIFTI1 } from 'nifti-reader-js';
-import type { AxisCode } from '../orientation/index.ts';
+import { axisDirection, type AxisCode } from '../orientation/index.ts';
 import { quaternionOf } from './quaternion.ts';
 import type { NiftiTemplate } from './writeNifti.ts';
 
@@ -23,14 +23,13 @@ export interface NewGrid {
   description?: string;
 }
 
-const WORLD: Record<AxisCode, [number, number]> = { R: [0, 1], L: [0, -1], A: [1, 1], P: [1, -1], S: [2, 1], I: [2, -1] };
 
 /** The voxel → world matrix of an axis-aligned grid with these axes, spacing and origin. */
 export function gridAffine(grid: Pick<NewGrid, 'dims' | 'spacingMm' | 'axes' | 'originMm'>): number[][] {
   const axes = grid.axes ?? ['L', 'P', 'S'];
   const m = [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 1]];
   axes.forEach((code, c) => {
-    const [w, sign] = WORLD[code];
+    const [w, sign] = axisDirection(code);
     m[w][c] = sign * grid.spacingMm[c];
   });
   const origin = grid.originMm ?? [0, 1, 2].map((r) => -[0, 1, 2].reduce((s, c) => s + m[r][c] * (grid.dims[c] - 1) / 2, 0));
