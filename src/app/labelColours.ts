@@ -59,6 +59,7 @@ export const MODE_COLOURS: Record<AdaptMode, string> = {
   bn: '#e8590c',
   tent: '#8e44ad',
   adabn: '#0f9d8a',
+  bnmix: '#b08800',
 };
 
 /** Volumes under 1 mL get two decimals so small regions do not read as 0.0. */

@@ -8,6 +8,7 @@ export const MODE_NAMES: Record<AdaptMode, string> = {
   bn: 'BN',
   tent: 'TENT',
   adabn: 'AdaBN',
+  bnmix: 'BN blend',
 };
 
 export const MODE_HINTS: Record<AdaptMode, string> = {
@@ -16,6 +17,7 @@ export const MODE_HINTS: Record<AdaptMode, string> = {
   bn: 'Updates only the scale/offset of the early batch-norm layers to align their statistics (the method).',
   tent: 'Baseline from the literature: minimises prediction entropy on the same BN parameters.',
   adabn: 'Baseline from the literature: replaces BN running statistics with this scan’s, no gradient.',
+  bnmix: 'No gradient: blends BN statistics towards this scan’s, per depth; the blend with the most confident prediction is kept.',
 };
 
 export function maskSourceName(source: MaskSource): string {

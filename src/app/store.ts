@@ -16,7 +16,7 @@ import {
 } from '../core/index.ts';
 import type { ExportLabelsChoice } from '../core/labels/index.ts';
 import type { DiceKey } from '../core/metrics/dice.ts';
-import { ADAPT_MODES, DEFAULT_SETTINGS, type AdaptMode, type AdaptSettings } from '../core/tta/index.ts';
+import { ADAPT_MODES, DEFAULT_SETTINGS, isGradientMode, type AdaptMode, type AdaptSettings } from '../core/tta/index.ts';
 import type { AdaptationReport } from '../core/tta/index.ts';
 import type { RunProgress } from '../worker/client.ts';
 import type { BackendName } from '../worker/protocol.ts';
@@ -179,9 +179,7 @@ function validSettings(s: unknown, mode: AdaptMode): AdaptSettings {
 }
 
 /** AdaBN and none have no optimisation: their settings are fixed apart from the slices. */
-export function isGradientMode(mode: AdaptMode): boolean {
-  return mode === 'normalizer' || mode === 'bn' || mode === 'tent';
-}
+export { isGradientMode };
 
 function summarise(mriCase: MriCase, baseline: Uint8Array, modes: ModeOutcome[]): MaskSummary[] {
   return [summariseMask(mriCase, 'baseline', baseline), ...modes.map((m) => summariseMask(mriCase, m.mode, m.labels))];

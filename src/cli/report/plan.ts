@@ -102,7 +102,7 @@ export function reportPlan(split: ReportSplit, o: ReportPlanOptions): ReportJob[
 
 /** Relative cost of a job on this machine (measured: none ≈ adabn ≈ 1, bn ≈ 3.6, tent ≈ 2.8, normalizer ≈ 8.8 at 20 iterations). */
 export function jobCost(j: ReportJob): number {
-  const perIteration: Record<AdaptMode, number> = { none: 0, adabn: 0, bn: 0.13, tent: 0.09, normalizer: 0.39 };
+  const perIteration: Record<AdaptMode, number> = { none: 0, adabn: 0, bnmix: 0.03, bn: 0.13, tent: 0.09, normalizer: 0.39 };
   return 1 + perIteration[j.mode] * j.iterations + (j.budgets ? 0.8 * (j.budgets.length - 1) : 0);
 }
 

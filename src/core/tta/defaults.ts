@@ -11,6 +11,8 @@ import type { AdaptMode, AdaptSettings } from './modes.ts';
  * - tent: the same optimiser and step as bn (same parameters).
  * - statistics slices: 8, the K the shipped model's running statistics were recalibrated on.
  * 20 iterations: the lower end of the method's 20–50; the chosen iterate was 12–20.
+ * - bnmix: no step size; its "iterations" are the 16 blends of `bnMixGrid` (0…15).
+ * Variants (layers, pixels) default to the method as written: all layers, all pixels.
  */
 export const DEFAULT_SETTINGS: Record<AdaptMode, AdaptSettings> = {
   none: { mode: 'none', optimizer: 'adam', learningRate: 0, iterations: 0, statsSlices: 8 },
@@ -18,4 +20,5 @@ export const DEFAULT_SETTINGS: Record<AdaptMode, AdaptSettings> = {
   bn: { mode: 'bn', optimizer: 'adam', learningRate: 1e-3, iterations: 20, statsSlices: 8 },
   tent: { mode: 'tent', optimizer: 'adam', learningRate: 1e-3, iterations: 20, statsSlices: 8 },
   adabn: { mode: 'adabn', optimizer: 'adam', learningRate: 0, iterations: 1, statsSlices: 8 },
+  bnmix: { mode: 'bnmix', optimizer: 'adam', learningRate: 0, iterations: 15, statsSlices: 8 },
 };
