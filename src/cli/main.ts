@@ -6,7 +6,8 @@ import { parseArgs } from './args.ts';
 import { BENCHMARK_FLAGS, BENCHMARK_SWITCHES, benchmark } from './benchmark.ts';
 import { SEGMENT_FLAGS, SEGMENT_SWITCHES, segment } from './segment.ts';
 import { SHIFT_FLAGS, shift } from './shift.ts';
-import { REPORT_FLAGS, report } from './report/report.ts';
+import { CALIBRATE_FLAGS, calibrate } from './calibrate.ts';
+import { REPORT_FLAGS, REPORT_SWITCHES, report } from './report/report.ts';
 
 export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../models/attune-brats-inst18/', import.meta.url));
 
@@ -19,8 +20,12 @@ const USAGE = `usage:
 common: [--model <dir with model.json>] [--backend wasm|cpu] [--batch slices per forward pass]
   attune shift <case folder> --preset low-field|different-vendor|thick-slices|bias-field|noisy|blur|contrast|gamma|gain-offset
                --severity 0-4 [--seed N] --out <folder>   (writes <folder>/<case>-<preset>-s<S>/)
+  attune calibrate <training case folders…> [--out <model dir>/calibration.json] [--slices N|all]
+                   (reference + training-scan signal values for the shift reading and the auto mode)
   attune report [--data ../shared/data/brats2021] [--runs runs/report] [--out BENCHMARKS.md]
-                [--shard i/n] [--list yes]   (runs what is missing, rewrites the report sections + bench/figures/*.svg)`;
+                [--shard i/n] [--list yes] [--part all|classic|evaluation] [--evaluation-runs bench/runs/evaluation]
+                [--render-only]   (runs what is missing, rewrites the report sections + bench/figures/*.svg;
+                                   --render-only: from the recorded runs alone, nothing is run)`;
 
 const modelDirOf = (flags: Record<string, string>) => flags.model ?? DEFAULT_MODEL_DIR;
 
@@ -48,6 +53,11 @@ export async function main(argv: string[]): Promise<number> {
       await segment(positional, flags, await setup(flags), log);
       return 0;
     }
+    if (command === 'calibrate') {
+      const { positional, flags } = parseArgs(rest, CALIBRATE_FLAGS);
+      await calibrate(positional, flags, await setup(flags), modelDirOf(flags), log);
+      return 0;
+    }
     if (command === 'shift') {
       const { positional, flags } = parseArgs(rest, SHIFT_FLAGS);
       if (positional.length !== 1) throw new Error('shift takes exactly one <case folder>');
@@ -55,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'report') {
-      const { positional, flags } = parseArgs(rest, REPORT_FLAGS);
+      const { positional, flags } = parseArgs(rest, REPORT_FLAGS, REPORT_SWITCHES);
       if (positional.length) throw new Error(`report takes no positional arguments, got ${positional.join(' ')}`);
       await report(flags, modelDirOf(flags), () => setup(flags), flags.backend ?? 'wasm', log);
       return 0;

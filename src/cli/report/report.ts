@@ -5,8 +5,15 @@ import { defaultPlanOptions, jobCost, reportPlan, shardJobs, type ReportSplit } 
 import { cachedRecords, machineDescription, runJobs } from './runJobs.ts';
 import { reportMarkdown, spliceReport } from './sections.ts';
 import type { ReportRecord } from './types.ts';
+import { weightsChecksum } from '../../core/model/index.ts';
+import { parseCalibration } from '../../core/signals/index.ts';
+import { CALIBRATION_FILE } from '../calibrate.ts';
+import { evaluationScans, shardScans } from '../evaluation/plan.ts';
+import { EVALUATION_RUNS, loadEvaluationRecords, renderEvaluation, spliceEvaluation } from '../evaluation/render.ts';
+import { cachedEvaluation, runEvaluation } from '../evaluation/runEvaluation.ts';
 
-export const REPORT_FLAGS = ['data', 'runs', 'out', 'shard', 'model', 'backend', 'list'] as const;
+export const REPORT_FLAGS = ['data', 'runs', 'out', 'shard', 'model', 'backend', 'list', 'part', 'evaluation-runs'] as const;
+export const REPORT_SWITCHES = ['render-only'] as const;
 export const DEFAULT_DATA = '../shared/data/brats2021';
 export const DEFAULT_RUNS = 'runs/report';
 const FIGURE_DIR = 'bench/figures';
@@ -33,6 +40,55 @@ function parseShard(value: string | undefined): [number, number] | null {
  * processes split the runs; whichever finishes last (all runs present) writes the document.
  */
 export async function report(flags: Record<string, string>, modelDir: string, loadModel: () => Promise<AttuneModel>, backend: string, log: (s: string) => void): Promise<boolean> {
+  const part = flags.part ?? 'all';
+  if (!['all', 'classic', 'evaluation'].includes(part)) throw new Error(`--part must be all, classic or evaluation, got "${part}"`);
+  let model: AttuneModel | null = null;
+  const sharedModel = async () => (model ??= await loadModel());
+  const classicDone = part === 'evaluation' || (await classicReport(flags, modelDir, sharedModel, backend, log));
+  const evaluationDone = part === 'classic' || (await evaluationReport(flags, modelDir, sharedModel, backend, log));
+  return classicDone && evaluationDone;
+}
+
+/** The issue-15 part: runs the evaluation scans not yet recorded (shardable), then renders its block. */
+async function evaluationReport(flags: Record<string, string>, modelDir: string, loadModel: () => Promise<AttuneModel>, backend: string, log: (s: string) => void): Promise<boolean> {
+  const shard = parseShard(flags.shard);
+  const dir = resolve(flags['evaluation-runs'] ?? EVALUATION_RUNS);
+  const out = resolve(flags.out ?? 'BENCHMARKS.md');
+  const calibrationPath = join(modelDir, CALIBRATION_FILE);
+  if (!flags['render-only']) {
+    const scans = evaluationScans();
+    const mine = shard ? shardScans(scans, shard[0], shard[1]) : scans;
+    const todo: typeof mine = [];
+    for (const s of mine) if (!(await cachedEvaluation(dir, s))) todo.push(s);
+    log(`report (evaluation): ${scans.length} scans in the plan${shard ? `, ${mine.length} in shard ${shard[0]}/${shard[1]}` : ''}, ${todo.length} still to run`);
+    if (flags.list) {
+      for (const s of mine) log(`  ${todo.includes(s) ? 'todo' : 'done'} ${s.case}`);
+      return false;
+    }
+    if (todo.length) {
+      const calibration = parseCalibration(JSON.parse(await readFile(calibrationPath, 'utf8').catch(() => { throw new Error(`${calibrationPath} is missing: run \`attune calibrate <training folders>\` first`); })), weightsChecksum((await loadModel()).weights));
+      await runEvaluation(todo, { data: resolve(flags.data ?? DEFAULT_DATA), dir, model: await loadModel(), calibration, machine: machineDescription(backend), log });
+    }
+    const { missing } = await loadEvaluationRecords(dir);
+    if (missing.length) {
+      log(`report (evaluation): ${missing.length} scans of other shards are not finished; the shard that finishes last writes ${out}`);
+      return false;
+    }
+  }
+  const { markdown, figures } = await renderEvaluation(dir, calibrationPath, FIGURE_DIR);
+  for (const f of figures) {
+    const path = join(dirname(out), f.file);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, f.svg);
+  }
+  const doc = await readFile(out, 'utf8').catch(() => '# Benchmarks\n');
+  await writeFile(out, spliceEvaluation(doc, markdown));
+  log(`report (evaluation): wrote ${out} and ${figures.length} figures`);
+  return true;
+}
+
+/** The table / sweep / sensitivity part (runs/report; the run records are not committed: ~2 h on 2 cores). */
+async function classicReport(flags: Record<string, string>, modelDir: string, loadModel: () => Promise<AttuneModel>, backend: string, log: (s: string) => void): Promise<boolean> {
   const shard = parseShard(flags.shard);
   const data = resolve(flags.data ?? DEFAULT_DATA);
   const runs = resolve(flags.runs ?? DEFAULT_RUNS);
@@ -45,6 +101,10 @@ export async function report(flags: Record<string, string>, modelDir: string, lo
   log(`report: ${jobs.length} runs in the plan${shard ? `, ${mine.length} in shard ${shard[0]}/${shard[1]}` : ''}, ${todo.length} still to run (relative cost ${todo.reduce((a, j) => a + jobCost(j), 0).toFixed(0)}; 1 ≈ one inference of a case)`);
   if (flags.list) {
     for (const j of mine) log(`  ${todo.includes(j) ? 'todo' : 'done'} ${j.section.padEnd(11)} ${j.key}`);
+    return false;
+  }
+  if (flags['render-only'] && todo.length) {
+    log(`report (classic): ${todo.length} runs are not recorded in ${runs} and --render-only runs nothing: that part is left as it is`);
     return false;
   }
   if (todo.length) {

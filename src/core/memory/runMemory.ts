@@ -1,5 +1,5 @@
 import type { Architecture } from '../model/contract.ts';
-import type { AdaptSettings } from '../tta/modes.ts';
+import { isGradientMode, type AdaptSettings } from '../tta/modes.ts';
 import { formatBytes } from './inputLimits.ts';
 
 /**
@@ -201,7 +201,7 @@ export function estimateRun(
   const { height: h, width: w } = crop;
   const seg = forwardTensors(arch, batchSize, h, w, false);
   const stats = forwardTensors(arch, statsSlices, h, w, true);
-  const gradient = mode === 'normalizer' || mode === 'bn' || mode === 'tent' ? mode : null;
+  const gradient = isGradientMode(mode) ? (mode as 'normalizer' | 'bn' | 'tent') : null;
   // Adaptation also holds variables, optimiser state and the kept iterate: a few copies
   // of the (small) adapted parameters, bounded here by three copies of all weights.
   const adaptWeights = gradient ? 4 * weightBytes : weightBytes;
@@ -273,7 +273,7 @@ export function planRun(
       adaptBatchSizes.push(s.statsSlices);
       continue;
     }
-    if (s.mode !== 'adabn') {
+    if (isGradientMode(s.mode)) {
       // Gradient modes: all K statistics slices always count (the loss pools their moments);
       // only how many go through one pass changes, the largest that fits the target.
       let p = 0;
@@ -295,7 +295,7 @@ export function planRun(
       adaptBatchSizes.push(p);
       continue;
     }
-    // AdaBN normalises each layer with the moments of all its slices at once: one pass.
+    // AdaBN and bnmix normalise each layer with the moments of all its slices at once: one pass.
     let k = 0;
     for (let kk = s.statsSlices; kk >= MIN_STATS_SLICES; kk--) {
       const e = estimateRun(arch, crop, weightBytes, batchSize, kk, s.mode);

@@ -19,6 +19,18 @@ export interface SegmentOptions {
    * Applied here because every mask the app, worker and CLI show comes out of this function.
    */
   postprocess?: boolean | PostprocessOptions;
+  /** Also measure the prediction's entropy (`Segmentation.uncertainty`): a few extra kernels per batch. */
+  measureUncertainty?: boolean;
+}
+
+/** Prediction entropy (nats, softmax over the classes) of the raw argmax, before post-processing. */
+export interface Uncertainty {
+  /** Mean entropy over voxels predicted tumour (any non-background class); NaN when none. */
+  tumourEntropy: number;
+  /** Mean entropy over brain voxels (any modality non-zero). */
+  brainEntropy: number;
+  tumourVoxels: number;
+  brainVoxels: number;
 }
 
 export interface Segmentation {
@@ -26,6 +38,8 @@ export interface Segmentation {
   labels: Uint8Array;
   /** The network's argmax labels on the cropped box, [D, H', W'], before post-processing. */
   croppedLabels: Uint8Array;
+  /** With `measureUncertainty`. */
+  uncertainty?: Uncertainty;
 }
 
 function postprocessOptionsOf(choice: SegmentOptions['postprocess']): PostprocessOptions | null {
@@ -48,16 +62,25 @@ export async function segmentCase(
   const batch = Math.max(1, Math.floor(options.batchSize ?? 8));
   const labelOf = Uint8Array.from(arch.labels);
   const cropped = new Uint8Array(d * h * w);
+  // [Σ entropy over tumour, tumour voxels, Σ entropy over brain, brain voxels]
+  const sums = [0, 0, 0, 0];
   for (let s = 0; s < d; s += batch) {
     options.checkCancelled?.();
     const n = Math.min(batch, d - s);
-    const classes = tf.tidy(() => {
+    const result = tf.tidy(() => {
       const x = tf.tensor4d(pre.input.subarray(s * h * w * c, (s + n) * h * w * c), [n, h, w, c]);
       const { logits } = forwardNetwork(weights, arch, x, { bnStatisticsOverride: options.bnStatisticsOverride, fused: true });
-      return tf.argMax(logits, 3);
+      const classes = tf.argMax(logits, 3);
+      if (!options.measureUncertainty) return [classes];
+      const logp = tf.logSoftmax(logits, 3);
+      const entropy = tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 3));
+      const tumour = tf.cast(tf.notEqual(classes, 0), 'float32');
+      const brain = tf.cast(tf.any(tf.notEqual(x, 0), 3), 'float32');
+      return [classes, tf.stack([tf.sum(tf.mul(entropy, tumour)), tf.sum(tumour), tf.sum(tf.mul(entropy, brain)), tf.sum(brain)])];
     });
-    const values = (await classes.data()) as Int32Array;
-    classes.dispose();
+    const values = (await result[0].data()) as Int32Array;
+    if (result[1]) (await result[1].data()).forEach((v, i) => (sums[i] += v));
+    result.forEach((t) => t.dispose());
     const out = cropped.subarray(s * h * w, (s + n) * h * w);
     for (let v = 0; v < values.length; v++) out[v] = labelOf[values[v]];
     options.onProgress?.(s + n, d);
@@ -69,5 +92,8 @@ export async function segmentCase(
   const labels = uncropLabels(cropped, pre.box);
   const post = postprocessOptionsOf(options.postprocess);
   const final = post ? postprocessLabels(labels, pre.box.dims, post) : labels;
-  return { labels: toInputGrid(final, pre.orientation), croppedLabels: cropped };
+  const uncertainty = options.measureUncertainty
+    ? { tumourEntropy: sums[1] > 0 ? sums[0] / sums[1] : NaN, tumourVoxels: sums[1], brainEntropy: sums[3] > 0 ? sums[2] / sums[3] : NaN, brainVoxels: sums[3] }
+    : undefined;
+  return { labels: toInputGrid(final, pre.orientation), croppedLabels: cropped, uncertainty };
 }

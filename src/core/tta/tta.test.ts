@@ -225,5 +225,81 @@ describe('adaptCase', () => {
       }
     }
   });
+
+  it('stopAfter measures the same moments as the full pass, masked moments count only the mask', () => {
+    const { data, shape } = statsSliceBatch(shifted, 4);
+    tf.tidy(() => {
+      const x = tf.tensor4d(data, shape);
+      const full = forwardNetwork(model.weights, model.arch, x, { collectBnMoments: true }).bnMoments!;
+      const stopped = forwardNetwork(model.weights, model.arch, x, { collectBnMoments: true, stopAfter: 'down1_conv2_bn' });
+      expect(stopped.logits).toBeUndefined();
+      expect(Object.keys(stopped.bnMoments!)).toEqual(['enc0_conv1_bn', 'enc0_conv2_bn', 'down1_conv1_bn', 'down1_conv2_bn']);
+      expect(stopped.bnMoments!['down1_conv2_bn'].mean.dataSync()).toEqual(full['down1_conv2_bn'].mean.dataSync());
+      // An all-ones mask is the plain moments; a mask over part of the slice is not.
+      const ones = tf.ones([shape[0], shape[1], shape[2]]) as tf.Tensor3D;
+      const masked = forwardNetwork(model.weights, model.arch, x, { collectBnMoments: true, momentsMask: ones, stopAfter: 'enc0_conv2_bn' }).bnMoments!;
+      const a = masked['enc0_conv2_bn'].variance.dataSync();
+      const b = full['enc0_conv2_bn'].variance.dataSync();
+      a.forEach((v, i) => expect(v).toBeCloseTo(b[i], 4));
+      // Convolutions act per slice: masking out the last slices is exactly measuring the first ones.
+      const firstTwo = tf.concat([tf.ones([2, shape[1], shape[2]]), tf.zeros([shape[0] - 2, shape[1], shape[2]])], 0) as tf.Tensor3D;
+      const masked2 = forwardNetwork(model.weights, model.arch, x, { collectBnMoments: true, momentsMask: firstTwo, stopAfter: 'down1_conv2_bn' }).bnMoments!;
+      const only2 = forwardNetwork(model.weights, model.arch, tf.slice(x, [0, 0, 0, 0], [2, -1, -1, -1]), { collectBnMoments: true, stopAfter: 'down1_conv2_bn' }).bnMoments!;
+      for (const l of ['enc0_conv1_bn', 'down1_conv2_bn']) {
+        const p = masked2[l].variance.dataSync();
+        const q = only2[l].variance.dataSync();
+        p.forEach((v, i) => expect(v).toBeCloseTo(q[i], 4));
+        expect(Array.from(p)).not.toEqual(Array.from(full[l].variance.dataSync()));
+      }
+    });
+  });
+
+  it('shallow-layer alignment: a curve of its own objective, lowered, and the shift score stays the method\'s', async () => {
+    const all = await adaptCase(model, shifted, settings('none'));
+    const a = await adaptCase(model, shifted, settings('bn', { layers: 'shallow' }));
+    expect(a.shiftScore).toBeCloseTo(all.shiftScore, 5);
+    expect(a.lossCurve[0]).not.toBeCloseTo(a.shiftScore, 3);
+    expect(Math.min(...a.lossCurve)).toBeLessThan(a.lossCurve[0]);
+    disposeAdaptation(a);
+  });
+
+  it('brain-pixel alignment needs the calibrated reference and aligns to it', async () => {
+    await expect(adaptCase(model, shifted, settings('bn', { pixels: 'brain' }))).rejects.toThrow(/attune calibrate/);
+    // The reference: the in-domain scan's own brain-pixel moments, so the shifted scan starts far from it.
+    const { data, shape } = statsSliceBatch(inDomain, 4);
+    const reference = tf.tidy(() => {
+      const x = tf.tensor4d(data, shape);
+      const brain = tf.cast(tf.any(tf.notEqual(x, 0), 3), 'float32') as tf.Tensor3D;
+      return forwardNetwork(model.weights, model.arch, x, { collectBnMoments: true, momentsMask: brain, stopAfter: 'down1_conv2_bn' }).bnMoments!;
+    });
+    const n0 = tf.memory().numTensors;
+    const near = await adaptCase(model, inDomain, settings('bn', { pixels: 'brain', layers: 'shallow', iterations: 0 }), { brainReference: reference });
+    const far = await adaptCase(model, shifted, settings('bn', { pixels: 'brain', layers: 'shallow', iterations: 4 }), { brainReference: reference });
+    expect(near.lossCurve[0]).toBeLessThan(1e-3);
+    expect(far.lossCurve[0]).toBeGreaterThan(near.lossCurve[0]);
+    expect(Math.min(...far.lossCurve)).toBeLessThan(far.lossCurve[0]);
+    disposeAdaptation(near);
+    disposeAdaptation(far);
+    expect(tf.memory().numTensors).toBe(n0);
+    Object.values(reference).forEach((m) => { m.mean.dispose(); m.variance.dispose(); });
+  });
+
+  it('bnmix: tries every blend, keeps the least uncertain one (the source model when nothing beats it), frees the rest', async () => {
+    const n0 = tf.memory().numTensors;
+    const a = await adaptCase(model, shifted, settings('bnmix', { iterations: 15 }));
+    expect(a.lossCurve).toHaveLength(16);
+    expect(a.lossCurve[a.chosenIteration]).toBe(Math.min(...a.lossCurve));
+    expect(a.lossCurve[a.chosenIteration]).toBeLessThanOrEqual(a.lossCurve[0]);
+    expect(Object.keys(a.bnStatisticsOverride!)).toHaveLength(22);
+    expect(a.bnMix).toBeDefined();
+    // Blend (0, 0) is the source model: its statistics are the running ones.
+    const zero = await adaptCase(model, inDomain, settings('bnmix'));
+    if (zero.chosenIteration === 0) {
+      expect(zero.bnStatisticsOverride!['enc0_conv1_bn'].mean.dataSync()).toEqual(model.weights['enc0_conv1_bn/moving_mean'].dataSync());
+    }
+    disposeAdaptation(a);
+    disposeAdaptation(zero);
+    expect(tf.memory().numTensors).toBe(n0);
+  });
 });
 

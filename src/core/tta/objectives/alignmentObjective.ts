@@ -4,7 +4,7 @@ import { forwardNetwork, type BnMoments, type ModelWeights } from '../../model/n
 import { klToReference, type BnReference } from '../klAlignmentLoss.ts';
 import type { PixelSet } from '../modes.ts';
 import type { BatchPart, StatsBatch } from '../statsBatch.ts';
-import { accumulateGradients, type Objective } from './types.ts';
+import { accumulateGradients, gradientsOf, type Objective } from './types.ts';
 
 export interface AlignmentOptions {
   /** BN layers compared, in forward order; the forward (and backward) pass stops after the deepest. */
@@ -68,7 +68,7 @@ export function alignmentObjective(model: AttuneModel, batch: StatsBatch, o: Ali
         const f = () => lossOf(momentsOf(weights, p));
         if (!vars) return { value: await scalarValue(tf.tidy(f)), grads: null };
         const { value, grads } = tf.variableGrads(f, vars);
-        return { value: await scalarValue(value), grads: vars.map((v) => grads[v.name]) };
+        return { value: await scalarValue(value), grads: gradientsOf(grads, vars, tf.zerosLike) };
       }
       const sums = pooled(weights);
       try {
@@ -87,7 +87,7 @@ export function alignmentObjective(model: AttuneModel, batch: StatsBatch, o: Ali
               return tf.addN(terms) as tf.Scalar;
             }, vars);
             v.dispose();
-            accumulateGradients(total, vars.map((vr) => grads[vr.name]), tf.add);
+            accumulateGradients(total, gradientsOf(grads, vars, tf.zerosLike), tf.add);
           }
         } catch (e) {
           total.forEach((t) => t.dispose());

@@ -3,7 +3,7 @@ import type { AttuneModel } from '../../model/decodeModel.ts';
 import { forwardNetwork, type ModelWeights } from '../../model/network.ts';
 import type { StatsBatch } from '../statsBatch.ts';
 import { scalarValue } from './alignmentObjective.ts';
-import { accumulateGradients, type Objective } from './types.ts';
+import { accumulateGradients, gradientsOf, type Objective } from './types.ts';
 
 /**
  * TENT's objective: the mean Shannon entropy of the softmax over the brain pixels of the
@@ -28,7 +28,7 @@ export function entropyObjective(model: AttuneModel, batch: StatsBatch): Objecti
           }
           const { value: v, grads } = tf.variableGrads(partValue(weights, i), vars);
           value += await scalarValue(v);
-          accumulateGradients(total, vars.map((vr) => grads[vr.name]), tf.add);
+          accumulateGradients(total, gradientsOf(grads, vars, tf.zerosLike), tf.add);
         }
       } catch (e) {
         total.forEach((t) => t.dispose());

@@ -23,3 +23,12 @@ export function accumulateGradients(total: tf.Tensor[], grads: tf.Tensor[], add:
     }
   });
 }
+
+/**
+ * Each variable's gradient from tf.variableGrads, zeros where it has none: a variable the
+ * objective never reaches (e.g. a deep BN's scale under a shallow-layer loss, or the last
+ * measured layer's own scale, which acts after its input is measured) gets no entry.
+ */
+export function gradientsOf(grads: Record<string, tf.Tensor>, vars: tf.Variable[], zerosLike: (v: tf.Variable) => tf.Tensor): tf.Tensor[] {
+  return vars.map((v) => grads[v.name] ?? zerosLike(v));
+}

@@ -1,0 +1,57 @@
+import { DEFAULT_SETTINGS } from '../../core/tta/index.ts';
+import type { EvaluationGroup, EvaluationScan, EvaluationVariant } from './types.ts';
+
+/** The six held-out real scans (none was trained on; BENCHMARKS.md and the model card use the same). */
+export const EVALUATION_SOURCES: Record<string, EvaluationGroup> = {
+  BraTS2021_00024: 'in-domain validation',
+  BraTS2021_00031: 'in-domain validation',
+  BraTS2021_00324: 'institution 1',
+  BraTS2021_00389: 'institution 1',
+  BraTS2021_01426: 'institution 3',
+  BraTS2021_01531: 'institution 15',
+};
+
+/** Shifted copies of the in-domain scans: the presets that hurt the baseline (BENCHMARKS.md, "Simulated shifts that hurt"). */
+export const EVALUATION_SHIFTS = { presets: ['thick-slices', 'low-contrast-enhancement'], severities: [2, 4], sources: ['BraTS2021_00024', 'BraTS2021_00031'] };
+
+export const EVALUATION_VARIANTS: EvaluationVariant[] = [
+  { name: 'tent', settings: DEFAULT_SETTINGS.tent, summary: 'TENT: BN scale/offset, prediction entropy' },
+  { name: 'bn', settings: DEFAULT_SETTINGS.bn, summary: 'BN adaptation, KL over all layers and pixels (the method as written)' },
+  { name: 'bn-shallow', settings: { ...DEFAULT_SETTINGS.bn, layers: 'shallow' }, summary: 'BN adaptation, KL over the shallow layers only (forward/backward stop there)' },
+  { name: 'bn-brain', settings: { ...DEFAULT_SETTINGS.bn, layers: 'shallow', pixels: 'brain' }, summary: 'BN adaptation, shallow layers, brain pixels, against the calibrated reference' },
+  { name: 'bn-32', settings: { ...DEFAULT_SETTINGS.bn, statsSlices: 32 }, summary: 'BN adaptation as written, 32 statistics slices instead of 8' },
+  { name: 'bnmix', settings: DEFAULT_SETTINGS.bnmix, summary: 'backward-free: BN statistics blended towards the scan’s per depth, blend chosen by prediction entropy' },
+  { name: 'normalizer', settings: DEFAULT_SETTINGS.normalizer, summary: 'normalizer adaptation (the method as written)' },
+];
+
+/** Variants run on shifted copies too (the normalizer and 32 slices cost 3–9 inferences each: real scans only). */
+export const SHIFTED_VARIANTS = ['tent', 'bn', 'bn-shallow', 'bn-brain', 'bnmix'];
+
+export function evaluationScans(): EvaluationScan[] {
+  const scans: EvaluationScan[] = Object.entries(EVALUATION_SOURCES).map(([source, group]) => ({ case: source, source, group, preset: null, severity: 0 }));
+  for (const source of EVALUATION_SHIFTS.sources) {
+    for (const preset of EVALUATION_SHIFTS.presets) {
+      for (const severity of EVALUATION_SHIFTS.severities) {
+        scans.push({ case: `${source}-${preset}-s${severity}`, source, group: EVALUATION_SOURCES[source], preset, severity });
+      }
+    }
+  }
+  return scans;
+}
+
+export function variantsFor(scan: EvaluationScan): EvaluationVariant[] {
+  return scan.preset === null ? EVALUATION_VARIANTS : EVALUATION_VARIANTS.filter((v) => SHIFTED_VARIANTS.includes(v.name));
+}
+
+/** Shard i of n: scans dealt round-robin by estimated cost (real scans carry the expensive variants). */
+export function shardScans(scans: EvaluationScan[], shard: number, of: number): EvaluationScan[] {
+  const cost = (s: EvaluationScan) => (s.preset === null ? 25 : 12);
+  const load = new Array(of).fill(0);
+  const mine: EvaluationScan[] = [];
+  scans.map((s, i) => ({ s, i })).sort((a, b) => cost(b.s) - cost(a.s) || a.i - b.i).forEach(({ s }) => {
+    const k = load.indexOf(Math.min(...load));
+    load[k] += cost(s);
+    if (k === shard) mine.push(s);
+  });
+  return scans.filter((s) => mine.includes(s));
+}

@@ -1,0 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import type { Calibration } from '../../core/signals/index.ts';
+import { cachedEvaluation } from './runEvaluation.ts';
+import { evaluationScans } from './plan.ts';
+import { evaluationMarkdown, type EvaluationOutput } from './sections.ts';
+import type { EvaluationRecord } from './types.ts';
+
+export const EVALUATION_RUNS = 'bench/runs/evaluation';
+export const EVALUATION_BEGIN = '<!-- attune report evaluation: begin (generated from bench/runs/evaluation; do not edit by hand) -->';
+export const EVALUATION_END = '<!-- attune report evaluation: end -->';
+export const EVALUATION_COMMAND = 'npx attune report --part evaluation';
+
+/** The records of the plan's scans, in plan order; null names the first missing one. */
+export async function loadEvaluationRecords(dir: string): Promise<{ records: EvaluationRecord[]; missing: string[] }> {
+  const records: EvaluationRecord[] = [];
+  const missing: string[] = [];
+  for (const scan of evaluationScans()) {
+    const r = await cachedEvaluation(dir, scan);
+    if (r) records.push(r);
+    else missing.push(scan.case);
+  }
+  return { records, missing };
+}
+
+export async function renderEvaluation(dir: string, calibrationPath: string, figureDir: string): Promise<EvaluationOutput> {
+  const { records, missing } = await loadEvaluationRecords(dir);
+  if (missing.length) throw new Error(`${dir} lacks ${missing.length} evaluation records (${missing.slice(0, 3).join(', ')}…): run \`${EVALUATION_COMMAND}\``);
+  const calibration = JSON.parse(await readFile(calibrationPath, 'utf8')) as Calibration;
+  const stale = records.filter((r) => r.modelChecksum !== calibration.modelChecksum);
+  if (stale.length) throw new Error(`${stale.length} evaluation records were measured with another model (checksum ${stale[0].modelChecksum}, calibration ${calibration.modelChecksum}): delete ${dir} and run \`${EVALUATION_COMMAND}\``);
+  return evaluationMarkdown(records, calibration, { figureDir, commandLine: EVALUATION_COMMAND });
+}
+
+/** Replaces the evaluation block of BENCHMARKS.md (appends it the first time). */
+export function spliceEvaluation(doc: string, markdown: string): string {
+  const block = `${EVALUATION_BEGIN}\n${markdown.trimEnd()}\n${EVALUATION_END}`;
+  const a = doc.indexOf(EVALUATION_BEGIN);
+  const b = doc.indexOf(EVALUATION_END);
+  if (a >= 0 && b > a) return doc.slice(0, a) + block + doc.slice(b + EVALUATION_END.length);
+  return `${doc.trimEnd()}\n\n${block}\n`;
+}
+
+/** The block currently in BENCHMARKS.md (without markers), or null. */
+export function evaluationBlockOf(doc: string): string | null {
+  const a = doc.indexOf(EVALUATION_BEGIN);
+  const b = doc.indexOf(EVALUATION_END);
+  return a >= 0 && b > a ? doc.slice(a + EVALUATION_BEGIN.length + 1, b).trimEnd() : null;
+}

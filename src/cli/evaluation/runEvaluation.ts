@@ -1,0 +1,107 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decideFromEvidence } from '../../core/decision/autoAdapt.ts';
+import { DEFAULT_POLICY } from '../../core/decision/defaultPolicy.ts';
+import { allDice } from '../../core/metrics/dice.ts';
+import { segmentCase, weightsChecksum, type AttuneModel } from '../../core/model/index.ts';
+import { preprocess } from '../../core/preprocess/index.ts';
+import { shiftCase } from '../../core/shift/index.ts';
+import { adaptedEvidence, baselineEvidence, featureReference, type AdaptedEvidence, type Calibration } from '../../core/signals/index.ts';
+import { adaptCase, disposeAdaptation, type BnReference } from '../../core/tta/index.ts';
+import { readCaseFolder } from '../../node/readCaseFolder.ts';
+import { describeIssues } from '../describeIssues.ts';
+import { cliMemoryPlan } from '../memoryPlan.ts';
+import { variantsFor } from './plan.ts';
+import type { EvaluationRecord, EvaluationScan, VariantOutcome } from './types.ts';
+import * as tf from '@tensorflow/tfjs-core';
+
+const recordFile = (dir: string, scan: EvaluationScan) => join(dir, `${scan.case}.json`);
+
+export async function cachedEvaluation(dir: string, scan: EvaluationScan): Promise<EvaluationRecord | null> {
+  try {
+    return JSON.parse(await readFile(recordFile(dir, scan), 'utf8')) as EvaluationRecord;
+  } catch {
+    return null;
+  }
+}
+
+/** The calibration's brain-pixel reference as tensors (the `pixels: 'brain'` variant's target). */
+export function brainReferenceOf(calibration: Calibration): BnReference {
+  const ref = featureReference(calibration.scans);
+  return Object.fromEntries(Object.entries(ref).map(([l, r]) => [l, { mean: tf.tensor1d(r.mean), variance: tf.tensor1d(r.variance) }]));
+}
+
+/**
+ * Runs each scan not yet in `dir`: the baseline with its evidence, every variant with its
+ * adapted evidence and Dice, and what `auto` under the shipped policy keeps (decided from that
+ * same evidence, as `autoAdapt` decides). One JSON per scan, written atomically.
+ */
+export async function runEvaluation(
+  scans: EvaluationScan[],
+  o: { data: string; dir: string; model: AttuneModel; calibration: Calibration; machine: string; log: (s: string) => void },
+): Promise<void> {
+  await mkdir(o.dir, { recursive: true });
+  const checksum = weightsChecksum(o.model.weights);
+  const brainReference = brainReferenceOf(o.calibration);
+  let done = 0;
+  try {
+    for (const scan of scans) {
+      done++;
+      if (await cachedEvaluation(o.dir, scan)) continue;
+      const { check } = await readCaseFolder(join(o.data, scan.source));
+      if (!check.mriCase?.label) throw new Error(`${scan.source}: ${check.mriCase ? 'no label file: the evaluation scores every mask' : describeIssues(check.issues)}`);
+      const source = check.mriCase;
+      const mri = scan.preset === null ? source : shiftCase(source, { preset: scan.preset as never, severity: scan.severity as never }).mriCase;
+      const pre = preprocess(mri.modalities);
+      const ref = source.label!.data as ArrayLike<number>;
+      const variants = variantsFor(scan);
+      const plan = cliMemoryPlan(o.model, pre, variants.map((v) => v.settings), 8, 'wasm');
+      const t0 = performance.now();
+      const none = await adaptCase(o.model, pre, { mode: 'none', optimizer: 'adam', learningRate: 0, iterations: 0, statsSlices: 8 });
+      const baseSeg = await segmentCase(o.model.weights, o.model.arch, pre, { batchSize: plan.batchSize, measureUncertainty: true });
+      const baseEvidence = await baselineEvidence(o.model, pre, baseSeg, { calibration: o.calibration, shiftScore: none.shiftScore, passSize: plan.batchSize });
+      const baselineSeconds = (performance.now() - t0) / 1000;
+      const outcomes: Record<string, VariantOutcome> = {};
+      for (const [i, v] of variants.entries()) {
+        const t1 = performance.now();
+        const a = await adaptCase(o.model, pre, plan.settings[i], { adaptBatchSize: plan.adaptBatchSizes[i], brainReference });
+        try {
+          const adaptation = (performance.now() - t1) / 1000;
+          const t2 = performance.now();
+          const seg = await segmentCase(a.weights, o.model.arch, pre, { batchSize: plan.batchSize, bnStatisticsOverride: a.bnStatisticsOverride, measureUncertainty: true });
+          outcomes[v.name] = {
+            settings: plan.settings[i],
+            dice: allDice(seg.labels, ref),
+            evidence: adaptedEvidence(baseSeg, seg, a),
+            chosenIteration: a.chosenIteration,
+            lossCurve: a.lossCurve,
+            seconds: { adaptation, segmentation: (performance.now() - t2) / 1000 },
+          };
+          o.log(`  ${scan.case} ${v.name}: WT ${outcomes[v.name].dice.WT?.toFixed(3)} (${(adaptation + outcomes[v.name].seconds.segmentation).toFixed(0)} s)`);
+        } finally {
+          disposeAdaptation(a);
+        }
+      }
+      const baseDice = allDice(baseSeg.labels, ref);
+      const decision = decideFromEvidence(o.calibration, DEFAULT_POLICY, baseEvidence, (name) => outcomes[name]?.evidence as AdaptedEvidence | undefined);
+      const adaptedName = decision.adaptedWith;
+      const autoDice = decision.kept === 'adapted' && adaptedName ? outcomes[adaptedName].dice : baseDice;
+      const autoSeconds = baselineSeconds + (adaptedName ? outcomes[adaptedName].seconds.adaptation + outcomes[adaptedName].seconds.segmentation : 0);
+      const record: EvaluationRecord = {
+        ...scan,
+        modelChecksum: checksum,
+        baseline: { dice: baseDice, evidence: baseEvidence, seconds: baselineSeconds },
+        variants: outcomes,
+        auto: { decision, dice: autoDice, seconds: autoSeconds },
+        date: new Date().toISOString().slice(0, 10),
+        machine: o.machine,
+      };
+      const tmp = `${recordFile(o.dir, scan)}.tmp-${process.pid}`;
+      await writeFile(tmp, JSON.stringify(record, (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v), 1) + '\n');
+      await rename(tmp, recordFile(o.dir, scan));
+      o.log(`[${done}/${scans.length}] ${scan.case}: baseline WT ${baseDice.WT?.toFixed(3)}; auto ${decision.kept}${adaptedName ? ` (${adaptedName})` : ''}`);
+    }
+  } finally {
+    Object.values(brainReference).forEach((m) => { m.mean.dispose(); m.variance.dispose(); });
+  }
+}

@@ -1,0 +1,45 @@
+import type { DiceKey } from '../../core/metrics/dice.ts';
+import type { AutoDecision } from '../../core/decision/autoAdapt.ts';
+import type { AdaptedEvidence, BaselineEvidence } from '../../core/signals/index.ts';
+import type { AdaptSettings } from '../../core/tta/index.ts';
+
+/** The held-out real scans by origin (shifted copies carry their source's group). */
+export type EvaluationGroup = 'in-domain validation' | 'institution 1' | 'institution 3' | 'institution 15';
+
+export interface EvaluationScan {
+  /** `<source>` or `<source>-<preset>-s<severity>`. */
+  case: string;
+  source: string;
+  group: EvaluationGroup;
+  preset: string | null;
+  severity: number;
+}
+
+/** A named way to adapt (a mode plus variant settings) that the evaluation compares. */
+export interface EvaluationVariant {
+  name: string;
+  settings: AdaptSettings;
+  /** One line for the report. */
+  summary: string;
+}
+
+export type Dice = Record<DiceKey, number | null>;
+
+export interface VariantOutcome {
+  settings: AdaptSettings;
+  dice: Dice;
+  evidence: AdaptedEvidence;
+  chosenIteration: number;
+  lossCurve: number[];
+  seconds: { adaptation: number; segmentation: number };
+}
+
+/** Everything measured on one scan: baseline, every variant, and what `auto` (shipped policy) did. */
+export interface EvaluationRecord extends EvaluationScan {
+  modelChecksum: string;
+  baseline: { dice: Dice; evidence: BaselineEvidence; seconds: number };
+  variants: Record<string, VariantOutcome>;
+  auto: { decision: Omit<AutoDecision, 'baseline' | 'adapted'>; dice: Dice; seconds: number };
+  date: string;
+  machine: string;
+}

@@ -1,0 +1,6 @@
+export { READABLE_SIGNALS, SIGNAL_LABELS, readSignal, type ReadableSignal, type SignalReading } from './signalReading.ts';
+export type { AutoPolicy } from './policy.ts';
+export { DEFAULT_POLICY } from './defaultPolicy.ts';
+export { decideToAdapt, type AdaptChoice } from './decideToAdapt.ts';
+export { keepOrFallBack, type KeepChoice } from './keepOrFallBack.ts';
+export { autoAdapt, decideFromEvidence, type AutoDecision, type AutoOptions, type AutoResult } from './autoAdapt.ts';

@@ -1,0 +1,16 @@
+export { measureFeatureMoments, type FeatureMoments, type FeatureMomentsOptions } from './featureMoments.ts';
+export {
+  average, featureReference, parseCalibration, std,
+  type Calibration, type CalibrationMeasurement, type CalibrationScan, type FeatureReference,
+} from './calibration.ts';
+export { featureKl } from './featureKl.ts';
+export { featureZScore } from './featureZScore.ts';
+export { measureFlipDisagreement, tumourDisagreement } from './flipDisagreement.ts';
+export { tumourVolumeChange } from './volumeChange.ts';
+export { lossDrop } from './lossDrop.ts';
+export { tumourEntropy } from './tumourEntropy.ts';
+export { percentileAmong } from './percentile.ts';
+export {
+  FLIP_SLICES, adaptedEvidence, baselineEvidence, defaultMeasurement, featureSignals,
+  type AdaptedEvidence, type BaselineEvidence,
+} from './evidence.ts';
