@@ -1,5 +1,6 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { makeTinyModelFiles } from '../src/core/model/testing/tinyModel.ts';
+import type { Calibration } from '../src/core/signals/index.ts';
 
 /**
  * Every e2e test runs with three guards:
@@ -52,8 +53,16 @@ export { expect };
 export const TINY_MODEL_URL = '/e2e-model/model.json';
 export const tinyModel = makeTinyModelFiles();
 
-/** Serves the tiny contract model at TINY_MODEL_URL for this page (and its worker). */
-export async function serveTinyModel(page: Page): Promise<void> {
+/**
+ * Serves the tiny contract model at TINY_MODEL_URL for this page (and its worker), with no
+ * calibration (HTTP 404) unless one is given (see craftedCalibration).
+ */
+export async function serveTinyModel(page: Page, options: { calibration?: Calibration } = {}): Promise<void> {
+  await page.route((url) => url.pathname === '/e2e-model/calibration.json', (route) =>
+    options.calibration
+      ? route.fulfill({ status: 200, contentType: 'application/json', headers: { 'Cross-Origin-Resource-Policy': 'same-origin' }, body: JSON.stringify(options.calibration) })
+      : route.fulfill({ status: 404, body: 'no calibration' }),
+  );
   // Matched on the path: the page's own URL carries ?model=/e2e-model/model.json.
   await page.route((url) => url.pathname === TINY_MODEL_URL, (route) =>
     route.fulfill({ status: 200, contentType: 'application/json', headers: { 'Cross-Origin-Resource-Policy': 'same-origin' }, body: JSON.stringify(tinyModel.manifest) }),

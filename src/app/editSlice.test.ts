@@ -13,7 +13,7 @@ async function fakeResults(): Promise<RunResults> {
   const mriCase = (await loadCase([...MODALITIES.map((m) => synthetic.files[m]), synthetic.files.seg])).check.mriCase as MriCase;
   const baseline = Uint8Array.from(physicalValues(mriCase.label!));
   const bn = new Uint8Array(baseline.length);
-  return { mriCase, backend: 'wasm', baseline, baselineSeconds: 1, modes: [{ mode: 'bn', labels: bn, segmentSeconds: 1, report: {} as never }], summaries: [] };
+  return { mriCase, backend: 'wasm', baseline, baselineSeconds: 1, modes: [{ mode: 'bn', labels: bn, segmentSeconds: 1, report: {} as never }], summaries: [], signals: { evidence: {} as never, reading: null } };
 }
 
 describe('edit slice', () => {

@@ -1,6 +1,6 @@
 import { BRATS_LABELS, type BratsLabelKey } from '../core/index.ts';
 import { CHANGE_VALUES, type ChangeKind } from '../core/results/index.ts';
-import type { AdaptMode } from '../core/tta/index.ts';
+import type { RunMode } from './store.ts';
 
 /**
  * Overlay colours: the common BraTS/ITK-SNAP convention — necrotic core red, edema
@@ -53,7 +53,8 @@ export const CHANGE_COLOURS: Record<ChangeKind, [number, number, number]> = {
 export const NIIVUE_CHANGE_COLORMAP = niivueColormap(CHANGE_COLOURS, CHANGE_VALUES);
 
 /** One colour per adaptation mode in charts and tables. */
-export const MODE_COLOURS: Record<AdaptMode, string> = {
+export const MODE_COLOURS: Record<RunMode, string> = {
+  auto: '#1b7f3b',
   none: '#667085',
   normalizer: '#2f6fde',
   bn: '#e8590c',

@@ -1,8 +1,8 @@
-import type { AdaptMode } from '../core/tta/index.ts';
-import type { MaskSource } from './store.ts';
+import type { MaskSource, RunMode } from './store.ts';
 
 /** How modes and masks are named on screen. */
-export const MODE_NAMES: Record<AdaptMode, string> = {
+export const MODE_NAMES: Record<RunMode, string> = {
+  auto: 'Automatic',
   none: 'No adaptation',
   normalizer: 'Normalizer',
   bn: 'BN',
@@ -11,7 +11,8 @@ export const MODE_NAMES: Record<AdaptMode, string> = {
   bnmix: 'BN blend',
 };
 
-export const MODE_HINTS: Record<AdaptMode, string> = {
+export const MODE_HINTS: Record<RunMode, string> = {
+  auto: 'Segments, reads the baseline’s evidence against the training scans, adapts only when the baseline looks unreliable, and keeps the adapted mask only if it did not drift — and says why.',
   none: 'Baseline only: the shipped model as trained.',
   normalizer: 'Updates only the per-modality normalizer CNNs to align batch-norm statistics (the method).',
   bn: 'Updates only the scale/offset of the early batch-norm layers to align their statistics (the method).',
@@ -24,5 +25,5 @@ export function maskSourceName(source: MaskSource): string {
   if (source === 'label') return 'Expert label';
   if (source === 'baseline') return 'Baseline (no adaptation)';
   if (source === 'edited') return 'Edited';
-  return `Adapted: ${MODE_NAMES[source]}`;
+  return source === 'auto' ? 'Automatic (kept mask)' : `Adapted: ${MODE_NAMES[source]}`;
 }

@@ -19,7 +19,7 @@ import type { DiceKey } from '../core/metrics/dice.ts';
 import { ADAPT_MODES, DEFAULT_SETTINGS, isGradientMode, type AdaptMode, type AdaptSettings } from '../core/tta/index.ts';
 import type { AdaptationReport } from '../core/tta/index.ts';
 import type { RunProgress } from '../worker/client.ts';
-import type { BackendName } from '../worker/protocol.ts';
+import type { AutoResultMessage, BackendName, CalibrationStatus, SignalResult } from '../worker/protocol.ts';
 import { afterLossNotice, WorkerLost } from '../worker/workerDeath.ts';
 import { fetchDemoCase, OTHER_SCANNER } from './demoCase.ts';
 import type { EngineOptions } from './engine.ts';
@@ -28,10 +28,10 @@ import { createEditSlice, type EditSlice } from './editSlice.ts';
 import { summariseMask } from './maskSummary.ts';
 import { createDisplaySlice, type DisplaySlice } from './displaySlice.ts';
 
-/** Modes a user can run after the baseline ('none' = baseline only). */
-export type RunMode = AdaptMode;
+/** Modes a user can run after the baseline ('none' = baseline only; 'auto' = adapt only when the evidence says so). */
+export type RunMode = AdaptMode | 'auto';
 /** What a viewer pane can show over the scan ('edited': the hand-corrected mask, editSlice.ts). */
-export type MaskSource = 'label' | 'baseline' | 'edited' | AdaptMode;
+export type MaskSource = 'label' | 'baseline' | 'edited' | RunMode;
 
 export interface EngineState {
   status: 'off' | 'starting' | 'ready' | 'failed';
@@ -41,15 +41,17 @@ export interface EngineState {
   modelLabel: string;
   error: string | null;
   notices: string[];
+  /** Whether the model's calibration was loaded (the signal reading and `auto` need it). */
+  calibration: CalibrationStatus | null;
 }
 
 export interface RunState {
   status: 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
   /** Modes of the current/last run, in order (empty: baseline only). */
-  modes: AdaptMode[];
+  modes: RunMode[];
   progress: RunProgress | null;
   /** Loss per iteration as it streams in, per mode. */
-  live: Partial<Record<AdaptMode, number[]>>;
+  live: Partial<Record<RunMode, number[]>>;
   cancelling: boolean;
   error: string | null;
   /** The run failed because its worker died (the error says so; a fresh worker was started). */
@@ -59,8 +61,11 @@ export interface RunState {
 }
 
 export interface ModeOutcome {
-  mode: AdaptMode;
+  mode: RunMode;
+  /** auto: the adaptation it ran, or (no adaptation) the baseline's own report. */
   report: AdaptationReport;
+  /** auto: what it decided and why. */
+  decision?: AutoResultMessage['decision'];
   labels: Uint8Array;
   segmentSeconds: number;
 }
@@ -80,6 +85,8 @@ export interface RunResults {
   baselineSeconds: number;
   modes: ModeOutcome[];
   summaries: MaskSummary[];
+  /** The baseline's evidence and the decision signal's reading against the training scans. */
+  signals: SignalResult;
 }
 
 export interface ViewState {
@@ -106,9 +113,9 @@ export interface AttuneState extends EditSlice, DisplaySlice {
   /** Settings per mode (remembered between visits). */
   settings: Record<AdaptMode, AdaptSettings>;
   /** The mode "Run" adapts with. */
-  selectedMode: AdaptMode;
+  selectedMode: RunMode;
   /** The modes "Compare" runs. */
-  compareModes: AdaptMode[];
+  compareModes: RunMode[];
   /** Label convention of exported masks (remembered): as the label map given, or fixed. */
   exportLabels: ExportLabelsChoice;
   /** Post-process the masks (src/core/postprocess: small components, small-ET rule); on by default. */
@@ -135,19 +142,20 @@ export interface AttuneState extends EditSlice, DisplaySlice {
   startEngine(options: EngineOptions): void;
   setSettings(mode: AdaptMode, patch: Partial<Omit<AdaptSettings, 'mode'>>): void;
   resetSettings(mode: AdaptMode): void;
-  setSelectedMode(mode: AdaptMode): void;
-  setCompareMode(mode: AdaptMode, included: boolean): void;
+  setSelectedMode(mode: RunMode): void;
+  setCompareMode(mode: RunMode, included: boolean): void;
   setExportLabels(choice: ExportLabelsChoice): void;
   setPostprocess(on: boolean): void;
   /** Baseline + one adaptation per mode, in the worker. */
-  startRun(modes: AdaptMode[]): void;
+  startRun(modes: RunMode[]): void;
   cancelRun(): void;
   setView(patch: Partial<ViewState>): void;
 }
 
 const EMPTY_CHECK: CaseCheck = { issues: [], mriCase: null };
 const IDLE_RUN: RunState = { status: 'idle', modes: [], progress: null, live: {}, cancelling: false, error: null, workerLost: false, notices: [] };
-export const COMPARABLE_MODES: AdaptMode[] = ['normalizer', 'bn', 'tent', 'adabn'];
+export const COMPARABLE_MODES: RunMode[] = ['auto', 'normalizer', 'bn', 'tent', 'adabn', 'bnmix'];
+export const RUN_MODES: RunMode[] = ['auto', ...ADAPT_MODES];
 
 /** Recomputes everything that follows from the file list. */
 function derive(files: CaseFile[]): Pick<AttuneState, 'files' | 'check' | 'labelStats'> {
@@ -181,6 +189,12 @@ function validSettings(s: unknown, mode: AdaptMode): AdaptSettings {
 /** AdaBN and none have no optimisation: their settings are fixed apart from the slices. */
 export { isGradientMode };
 
+/** auto's outcome as a mode: its kept mask, the decision, and the adaptation when it ran (else the baseline's empty report). */
+function autoOutcome(a: AutoResultMessage, signals: SignalResult): ModeOutcome {
+  const report: AdaptationReport = a.report ?? { mode: 'none', settings: DEFAULT_SETTINGS.none, lossCurve: [], chosenIteration: 0, shiftScore: signals.evidence.shiftScore ?? NaN, seconds: 0 };
+  return { mode: 'auto', report, labels: a.labels, segmentSeconds: a.seconds, decision: a.decision };
+}
+
 function summarise(mriCase: MriCase, baseline: Uint8Array, modes: ModeOutcome[]): MaskSummary[] {
   return [summariseMask(mriCase, 'baseline', baseline), ...modes.map((m) => summariseMask(mriCase, m.mode, m.labels))];
 }
@@ -211,14 +225,14 @@ export const useAttune = create<AttuneState>()(
         viewModality: 't1ce',
         showLabels: true,
 
-        engine: { status: 'off', backend: null, reason: '', modelLabel: '', error: null, notices: [] },
+        engine: { status: 'off', backend: null, reason: '', modelLabel: '', error: null, notices: [], calibration: null },
         settings: { ...DEFAULT_SETTINGS },
-        selectedMode: 'normalizer',
-        compareModes: ['normalizer', 'bn'],
+        selectedMode: 'auto',
+        compareModes: ['auto', 'bn'],
         postprocess: true,
         run: IDLE_RUN,
         results: null,
-        view: { left: 'baseline', right: 'normalizer', showChanges: false },
+        view: { left: 'baseline', right: 'auto', showChanges: false },
 
         async loadFiles(inputs, options = {}) {
           if (get().run.status === 'running') {
@@ -283,12 +297,12 @@ export const useAttune = create<AttuneState>()(
 
         startEngine(options) {
           if (keeper) return;
-          set({ engine: { status: 'starting', backend: null, reason: '', modelLabel: options.modelLabel, error: null, notices: options.notices } });
+          set({ engine: { status: 'starting', backend: null, reason: '', modelLabel: options.modelLabel, error: null, notices: options.notices, calibration: null } });
           keeper = new WorkerKeeper(options, {
             starting: () => set({ engine: { ...get().engine, status: 'starting', backend: null, error: null } }),
             ready: (r, afterLoss) => {
               const reason = afterLoss ? 'restarted on wasm after the previous worker stopped' : r.reason;
-              set({ engine: { ...get().engine, status: 'ready', backend: r.backend, reason } });
+              set({ engine: { ...get().engine, status: 'ready', backend: r.backend, reason, calibration: r.calibration } });
             },
             failed: (message) => set({ engine: { ...get().engine, status: 'failed', error: message } }),
             backendChanged: (backend, reason) => set({ engine: { ...get().engine, backend, reason } }),
@@ -336,9 +350,12 @@ export const useAttune = create<AttuneState>()(
           const mriCase = get().check.mriCase;
           const client = keeper?.current;
           if (!mriCase || !client || get().engine.status !== 'ready' || get().run.status === 'running') return;
-          const modes = requested.filter((m) => m !== 'none');
-          const settings = modes.map((m) => get().settings[m]);
+          // The worker runs auto after the other modes: the same order here, for the progress bar.
+          const adaptModes = requested.filter((m): m is Exclude<RunMode, 'auto' | 'none'> => m !== 'auto' && m !== 'none');
+          const modes: RunMode[] = [...adaptModes, ...(requested.includes('auto') ? (['auto'] as const) : [])];
+          const settings = adaptModes.map((m) => get().settings[m]);
           const handle = client.run(mriCase, settings, {
+            auto: requested.includes('auto'),
             postprocess: get().postprocess,
             onNotice: (message) => {
               // A run redone after a fallback repeats its memory notices: show each once.
@@ -350,7 +367,7 @@ export const useAttune = create<AttuneState>()(
               const run = get().run;
               let live = run.live;
               if (p.stage === 'adapt' && p.mode && p.iteration !== undefined && p.loss !== undefined) {
-                const curve = [...(live[p.mode as AdaptMode] ?? [])];
+                const curve = [...(live[p.mode as RunMode] ?? [])];
                 curve[p.iteration] = p.loss;
                 live = { ...live, [p.mode]: curve };
               }
@@ -370,6 +387,7 @@ export const useAttune = create<AttuneState>()(
                 return;
               }
               const outcomes: ModeOutcome[] = r.results.map((m) => ({ mode: m.report.mode, report: m.report, labels: m.labels, segmentSeconds: m.segmentSeconds }));
+              if (r.auto) outcomes.unshift(autoOutcome(r.auto, r.signals));
               const view = get().view;
               const modeSources = outcomes.map((o) => o.mode);
               set({
@@ -381,12 +399,13 @@ export const useAttune = create<AttuneState>()(
                   baselineSeconds: r.baselineSeconds,
                   modes: outcomes,
                   summaries: summarise(mriCase, r.baseline, outcomes),
+                  signals: r.signals,
                 },
                 // Before/after by default: baseline left, the (first) adapted mask right.
                 view: {
                   ...view,
                   left: 'baseline',
-                  right: modeSources.includes(view.right as AdaptMode) ? view.right : (modeSources[0] ?? 'baseline'),
+                  right: modeSources.includes(view.right as RunMode) ? view.right : (modeSources[0] ?? 'baseline'),
                 },
               });
             },
@@ -416,14 +435,16 @@ export const useAttune = create<AttuneState>()(
     },
     {
       name: 'attune.settings',
-      version: 1,
+      // 2: `auto` became the default mode; a choice remembered from version 1 predates it.
+      version: 2,
+      migrate: (persisted) => ({ ...(persisted as object), selectedMode: 'auto' }),
       // Only the user's choices are remembered; never files, masks or results.
       partialize: (s) => ({ settings: s.settings, selectedMode: s.selectedMode, compareModes: s.compareModes, exportLabels: s.exportLabels, postprocess: s.postprocess }),
       merge: (persisted, current) => {
         const p = (persisted ?? {}) as Partial<Pick<AttuneState, 'settings' | 'selectedMode' | 'compareModes' | 'exportLabels' | 'postprocess'>>;
         const exportLabels = (['match', 'brats2021', 'brats2023'] as const).find((c) => c === p.exportLabels) ?? current.exportLabels;
         const settings = Object.fromEntries(ADAPT_MODES.map((m) => [m, validSettings(p.settings?.[m], m)])) as Record<AdaptMode, AdaptSettings>;
-        const selectedMode = ADAPT_MODES.includes(p.selectedMode as AdaptMode) ? (p.selectedMode as AdaptMode) : current.selectedMode;
+        const selectedMode = RUN_MODES.includes(p.selectedMode as RunMode) ? (p.selectedMode as RunMode) : current.selectedMode;
         const compareModes = Array.isArray(p.compareModes) ? COMPARABLE_MODES.filter((m) => p.compareModes!.includes(m)) : current.compareModes;
         const postprocess = typeof p.postprocess === 'boolean' ? p.postprocess : current.postprocess;
         return { ...current, settings, selectedMode, compareModes, exportLabels, postprocess };

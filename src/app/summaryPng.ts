@@ -51,9 +51,11 @@ export async function summaryPng(s: SummaryPngInput): Promise<Uint8Array> {
   if (s.results.modes.length === 0) line('Mode: no adaptation (baseline only)', 19);
   for (const m of s.results.modes) {
     const st = m.report.settings;
-    line(`Mode ${MODE_NAMES[m.mode] ?? m.mode}: ${st.optimizer}, lr ${st.learningRate}, ${st.iterations} iterations, ${st.statsSlices} statistics slices; kept iteration ${m.report.chosenIteration} of ${m.report.lossCurve.length - 1}`, 19);
+    if (m.decision) line(`Mode ${MODE_NAMES[m.mode]}: ${m.decision.kept === 'adapted' ? `adapted mask kept (${m.decision.adaptedWith})` : 'baseline kept'}`, 19);
+    if (m.report.mode !== 'none') line(`${m.decision ? 'Adaptation' : `Mode ${MODE_NAMES[m.mode] ?? m.mode}`}: ${st.optimizer}, lr ${st.learningRate}, ${st.iterations} iterations, ${st.statsSlices} statistics slices; kept iteration ${m.report.chosenIteration} of ${m.report.lossCurve.length - 1}`, 19);
   }
-  if (s.summary.shift) line(`Shift score ${s.summary.shift.score.toFixed(3)} — ${s.summary.shift.label}`, 19);
+  if (s.summary.signal) line(`${s.summary.signal.name} ${s.summary.signal.value.toFixed(3)} (percentile ${s.summary.signal.percentile.toFixed(0)}) — ${s.summary.signal.label}`, 19);
+  if (s.summary.decision) line(`Automatic: ${s.summary.decision}`.slice(0, 150), 19);
 
   const table = (header: string[], rows: string[][], widths: number[]) => {
     y += 14;

@@ -12,7 +12,7 @@ function fakeClients() {
   const make: MakeClient = (_model, options) => {
     const backend: BackendName = options.backend ?? 'webgpu';
     const client: KeptClient = {
-      ready: Promise.resolve({ type: 'ready', backend, reason: 'test', modelInfo: { contractVersion: 1, widths: [4] } } satisfies Ready),
+      ready: Promise.resolve({ type: 'ready', backend, reason: 'test', modelInfo: { contractVersion: 1, widths: [4] }, calibration: { state: 'missing', message: 'test' } } satisfies Ready),
       run: () => { throw new Error('not used'); },
       shift: () => Promise.reject(new Error('not used')),
       terminate: () => undefined,

@@ -6,6 +6,9 @@ import { pearson } from '../core/metrics/pearson.ts';
 import type { AttuneModel } from '../core/model/index.ts';
 import { preprocess } from '../core/preprocess/index.ts';
 import { adaptAndSegment, parseMode, type AdaptMode } from '../core/tta/index.ts';
+import { DEFAULT_POLICY, autoAdapt, type AutoDecision } from '../core/decision/index.ts';
+import { disposeReference, type Calibration } from '../core/signals/index.ts';
+import { brainReferenceOrThrow } from './segment.ts';
 import { readCaseFolder } from '../node/readCaseFolder.ts';
 import { caseFolders } from './caseFolders.ts';
 import { cliMemoryPlan } from './memoryPlan.ts';
@@ -13,16 +16,17 @@ import { benchmarkTable, meanClassDice, type BenchmarkRecord } from './benchmark
 import { settingsFromFlags } from './settings.ts';
 import { describeIssues } from './describeIssues.ts';
 
-export const BENCHMARK_FLAGS = ['modes', 'iterations', 'lr', 'optimizer', 'slices', 'json', 'model', 'backend', 'batch'] as const;
+export const BENCHMARK_FLAGS = ['modes', 'iterations', 'lr', 'optimizer', 'slices', 'json', 'model', 'backend', 'batch', 'layers', 'pixels'] as const;
 export const BENCHMARK_SWITCHES = ['no-postprocess'] as const;
 
 /**
- * `attune benchmark <folder>`: every case × mode through `adaptAndSegment`, Dice/HD95 against
+ * `attune benchmark <folder>`: every case × mode through `adaptAndSegment` (`auto` through
+ * `autoAdapt`, its record carrying the decision and the evidence behind it), Dice/HD95 against
  * the case's label when present, the method's table, and r(shift score, no-adaptation Dice).
  */
-export async function benchmark(folder: string, flags: Record<string, string>, model: AttuneModel, log: (s: string) => void): Promise<BenchmarkRecord[]> {
-  const modes: AdaptMode[] = (flags.modes ?? 'none,normalizer,bn,tent,adabn').split(',').map((m) => parseMode(m.trim()));
-  const settings = Object.fromEntries(modes.map((m) => [m, settingsFromFlags(m, flags)]));
+export async function benchmark(folder: string, flags: Record<string, string>, model: AttuneModel, calibration: Calibration | null, log: (s: string) => void): Promise<BenchmarkRecord[]> {
+  const modes: (AdaptMode | 'auto')[] = (flags.modes ?? 'none,auto,normalizer,bn,tent,adabn').split(',').map((m) => (m.trim() === 'auto' ? 'auto' : parseMode(m.trim())));
+  const settings = Object.fromEntries(modes.map((m) => [m, m === 'auto' ? DEFAULT_POLICY.settings : settingsFromFlags(m, flags)]));
   const batchSize = flags.batch ? Number(flags.batch) : 8;
   const records: BenchmarkRecord[] = [];
   const shiftVsDice: [number, number][] = [];
@@ -39,11 +43,35 @@ export async function benchmark(folder: string, flags: Record<string, string>, m
       const t0 = performance.now();
       const plan = cliMemoryPlan(model, pre, [settings[mode]], batchSize, flags.backend === 'cpu' ? 'cpu' : 'wasm');
       plan.notices.forEach(log);
-      const { segmentation, report } = await adaptAndSegment(model, pre, plan.settings[0], {
-        batchSize: plan.batchSize,
-        adaptBatchSize: plan.adaptBatchSizes[0],
-        postprocess: !flags['no-postprocess'],
-      });
+      let segmentation;
+      let shiftScore = NaN;
+      let lossCurve: number[] = [];
+      let chosenIteration = 0;
+      let decision: AutoDecision | undefined;
+      if (mode === 'auto') {
+        const result = await autoAdapt(model, pre, calibration, DEFAULT_POLICY, {
+          batchSize: plan.batchSize,
+          adaptBatchSize: plan.adaptBatchSizes[0],
+          settingsFor: () => plan.settings[0],
+          postprocess: !flags['no-postprocess'],
+        });
+        segmentation = result.segmentation;
+        decision = result.decision;
+        shiftScore = result.decision.baseline.shiftScore ?? NaN;
+        lossCurve = result.adaptation?.lossCurve ?? [];
+        chosenIteration = result.adaptation?.chosenIteration ?? 0;
+        log(`${name} auto: ${decision.reason}`);
+      } else {
+        const brainReference = plan.settings[0].pixels === 'brain' ? brainReferenceOrThrow(calibration) : undefined;
+        const run = await adaptAndSegment(model, pre, plan.settings[0], {
+          batchSize: plan.batchSize,
+          adaptBatchSize: plan.adaptBatchSizes[0],
+          postprocess: !flags['no-postprocess'],
+          brainReference,
+        }).finally(() => brainReference && disposeReference(brainReference));
+        segmentation = run.segmentation;
+        ({ shiftScore, lossCurve, chosenIteration } = run.report);
+      }
       const seconds = (performance.now() - t0) / 1000;
       const ref = mri.label?.data as ArrayLike<number> | undefined;
       const vol = mri.modalities.t1;
@@ -52,10 +80,11 @@ export async function benchmark(folder: string, flags: Record<string, string>, m
         mode,
         dice: ref ? allDice(segmentation.labels, ref) : null,
         hd95: ref ? allHd95(segmentation.labels, ref, vol.dims, vol.spacingMm) : null,
-        shiftScore: report.shiftScore,
-        lossCurve: report.lossCurve,
-        chosenIteration: report.chosenIteration,
+        shiftScore,
+        lossCurve,
+        chosenIteration,
         seconds,
+        decision,
       };
       records.push(rec);
       log(`${name} ${mode}: WT ${rec.dice?.WT?.toFixed(3) ?? '–'} shift ${rec.shiftScore.toFixed(4)} best it ${rec.chosenIteration} (${seconds.toFixed(1)} s)`);

@@ -1,9 +1,12 @@
 import type { DiceKey } from '../core/metrics/dice.ts';
 import type { AdaptMode } from '../core/tta/index.ts';
+import type { AutoDecision } from '../core/decision/index.ts';
 
 export interface BenchmarkRecord {
   case: string;
-  mode: AdaptMode;
+  mode: AdaptMode | 'auto';
+  /** auto: what it decided and the evidence behind it. */
+  decision?: AutoDecision;
   dice: Record<DiceKey, number | null> | null;
   hd95: Record<DiceKey, number | null> | null;
   shiftScore: number;
@@ -33,7 +36,7 @@ export function meanClassDice(r: BenchmarkRecord): number | null {
 }
 
 /** The method's table layout: per case and mode, then the mean per mode. */
-export function benchmarkTable(records: BenchmarkRecord[], modes: readonly AdaptMode[]): string {
+export function benchmarkTable(records: BenchmarkRecord[], modes: readonly (AdaptMode | 'auto')[]): string {
   const header = ['case', 'mode', ...COLS.map(([c]) => c)];
   const rows = records.map((r) => [r.case, r.mode, ...COLS.map(([c, f]) => fmt(f(r), c))]);
   for (const m of modes) {

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { segmentCase, weightsChecksum, type AttuneModel } from '../core/model/index.ts';
+import { segmentCase, type AttuneModel } from '../core/model/index.ts';
 import { preprocess } from '../core/preprocess/index.ts';
 import {
   FLIP_SLICES, defaultMeasurement, featureReference, featureSignals, measureFeatureMoments, measureFlipDisagreement, tumourEntropy,
@@ -44,7 +44,7 @@ export async function calibrate(folders: string[], flags: Record<string, string>
   }
   // Leave-one-out feature readings of the training scans themselves.
   for (const scan of scans) Object.assign(scan.outputs, featureSignals(scan.moments, featureReference(scans, [scan.name])));
-  const calibration: Calibration = { format: 'attune-calibration', version: 1, modelChecksum: weightsChecksum(model.weights), measurement, scans };
+  const calibration: Calibration = { format: 'attune-calibration', version: 1, modelChecksum: model.checksum, measurement, scans };
   const out = flags.out ?? join(modelDir, CALIBRATION_FILE);
   await writeFile(out, JSON.stringify(calibration, (_k, v) => (typeof v === 'number' ? Number(v.toPrecision(6)) : v)) + '\n');
   log(`calibrate: ${scans.length} scans → ${out}`);

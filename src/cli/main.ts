@@ -7,15 +7,16 @@ import { BENCHMARK_FLAGS, BENCHMARK_SWITCHES, benchmark } from './benchmark.ts';
 import { SEGMENT_FLAGS, SEGMENT_SWITCHES, segment } from './segment.ts';
 import { SHIFT_FLAGS, shift } from './shift.ts';
 import { CALIBRATE_FLAGS, calibrate } from './calibrate.ts';
+import { loadCalibration } from './loadCalibration.ts';
 import { REPORT_FLAGS, REPORT_SWITCHES, report } from './report/report.ts';
 
 export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../models/attune-brats-inst18/', import.meta.url));
 
 const USAGE = `usage:
-  attune benchmark <folder> [--modes none,normalizer,bn,tent,adabn] [--iterations N] [--lr X]
+  attune benchmark <folder> [--modes none,auto,normalizer,bn,tent,adabn,bnmix] [--iterations N] [--lr X]
                    [--optimizer sgd|adam] [--slices K] [--json out.json] [--no-postprocess]
-  attune segment <files or folder> [--mode bn] --out mask.nii.gz [--labels 2021|2023]
-                 [--iterations N] [--lr X] [--optimizer sgd|adam] [--slices K]
+  attune segment <files or folder> [--mode auto|none|normalizer|bn|tent|adabn|bnmix] --out mask.nii.gz [--labels 2021|2023]
+                 [--iterations N] [--lr X] [--optimizer sgd|adam] [--slices K] [--layers all|shallow] [--pixels all|brain]
                  [--no-postprocess]   (masks are post-processed by default: src/core/postprocess)
 common: [--model <dir with model.json>] [--backend wasm|cpu] [--batch slices per forward pass]
   attune shift <case folder> --preset low-field|different-vendor|thick-slices|bias-field|noisy|blur|contrast|gamma|gain-offset
@@ -44,13 +45,15 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'benchmark') {
       const { positional, flags } = parseArgs(rest, BENCHMARK_FLAGS, BENCHMARK_SWITCHES);
       if (positional.length !== 1) throw new Error('benchmark takes exactly one <folder>');
-      await benchmark(positional[0], flags, await setup(flags), log);
+      const model = await setup(flags);
+      await benchmark(positional[0], flags, model, await loadCalibration(modelDirOf(flags), model), log);
       return 0;
     }
     if (command === 'segment') {
       const { positional, flags } = parseArgs(rest, SEGMENT_FLAGS, SEGMENT_SWITCHES);
       if (positional.length === 0) throw new Error('segment needs the scan: 4–5 files or one folder');
-      await segment(positional, flags, await setup(flags), log);
+      const model = await setup(flags);
+      await segment(positional, flags, model, await loadCalibration(modelDirOf(flags), model), log);
       return 0;
     }
     if (command === 'calibrate') {

@@ -6,24 +6,28 @@ import type { AttuneModel } from '../core/model/index.ts';
 import { orientationName } from '../core/orientation/index.ts';
 import { preprocess } from '../core/preprocess/index.ts';
 import { adaptAndSegment, parseMode } from '../core/tta/index.ts';
+import { DEFAULT_POLICY, autoAdapt } from '../core/decision/index.ts';
+import { brainReferenceTensors, disposeReference, type Calibration } from '../core/signals/index.ts';
 import { writeNifti } from '../core/volume/index.ts';
 import { readCaseFolder, readInputFile } from '../node/readCaseFolder.ts';
 import { describeIssues } from './describeIssues.ts';
 import { cliMemoryPlan } from './memoryPlan.ts';
 import { settingsFromFlags } from './settings.ts';
 
-export const SEGMENT_FLAGS = ['mode', 'out', 'iterations', 'lr', 'optimizer', 'slices', 'model', 'backend', 'batch', 'labels'] as const;
+export const SEGMENT_FLAGS = ['mode', 'out', 'iterations', 'lr', 'optimizer', 'slices', 'model', 'backend', 'batch', 'layers', 'pixels', 'labels'] as const;
 export const SEGMENT_SWITCHES = ['no-postprocess'] as const;
 
 /**
- * `attune segment <files or folder> --mode bn --out mask.nii.gz [--labels 2021|2023]`: one scan →
- * a mask on the input's grid and header, in the label convention asked for (default: the
- * label map's, if one is given, else BraTS 2021). With a label map, Dice is logged too.
+ * `attune segment <files or folder> [--mode auto] --out mask.nii.gz [--labels 2021|2023]`: one
+ * scan → a mask on the input's grid and header, in the label convention asked for (default:
+ * the label map's, if one is given, else BraTS 2021). With a label map, Dice is logged too.
+ * `auto` (the default) adapts only when the evidence says so and logs why.
  */
-export async function segment(inputs: string[], flags: Record<string, string>, model: AttuneModel, log: (s: string) => void): Promise<void> {
+export async function segment(inputs: string[], flags: Record<string, string>, model: AttuneModel, calibration: Calibration | null, log: (s: string) => void): Promise<void> {
   if (!flags.out) throw new Error('--out <mask.nii.gz> is required');
   if (!/\.nii(\.gz)?$/i.test(flags.out)) throw new Error(`--out must end in .nii or .nii.gz, got "${flags.out}"`);
-  const mode = parseMode(flags.mode ?? 'bn');
+  const modeName = flags.mode ?? 'auto';
+  const mode = modeName === 'auto' ? 'auto' : parseMode(modeName);
   const asked = flags.labels === undefined ? null : parseLabelConvention(flags.labels);
   if (flags.labels !== undefined && !asked) throw new Error(`--labels must be 2021 (ET = 4) or 2023 (ET = 3), got "${flags.labels}"`);
   let loaded;
@@ -37,16 +41,37 @@ export async function segment(inputs: string[], flags: Record<string, string>, m
   if (!pre.orientation.identity) log(`scan stored ${orientationName(pre.orientation)}: segmented in the model's LPS orientation, mask written on the input's grid`);
   if (mri.label) log(`label map: ${mri.labelConvention ? LABEL_CONVENTIONS[mri.labelConvention].name : 'no ET voxel (reads the same in BraTS 2021 and 2023+)'}`);
   // The same memory plan as the app's worker: Node's wasm heap has the same 4 GiB ceiling.
-  const plan = cliMemoryPlan(model, pre, [settingsFromFlags(mode, flags)], flags.batch ? Number(flags.batch) : 8, flags.backend === 'cpu' ? 'cpu' : 'wasm');
+  const backend = flags.backend === 'cpu' ? 'cpu' : 'wasm';
+  const requested = mode === 'auto' ? DEFAULT_POLICY.settings : settingsFromFlags(mode, flags);
+  const plan = cliMemoryPlan(model, pre, [requested], flags.batch ? Number(flags.batch) : 8, backend);
   plan.notices.forEach(log);
   const s0 = plan.settings[0];
-  if (plan.adaptBatchSizes[0] < s0.statsSlices) log(`${s0.mode}: all ${s0.statsSlices} statistics slices, ${plan.adaptBatchSizes[0]} per pass (memory plan for the ${flags.backend === 'cpu' ? 'cpu' : 'wasm'} backend; same result, less memory)`);
-  const { segmentation, report } = await adaptAndSegment(model, pre, plan.settings[0], {
-    batchSize: plan.batchSize,
-    adaptBatchSize: plan.adaptBatchSizes[0],
-    onIteration: (i, l) => log(`iteration ${i}: loss ${l.toFixed(5)}`),
-    postprocess: !flags['no-postprocess'],
-  });
+  if (plan.adaptBatchSizes[0] < s0.statsSlices) log(`${s0.mode}: all ${s0.statsSlices} statistics slices, ${plan.adaptBatchSizes[0]} per pass (memory plan for the ${backend} backend; same result, less memory)`);
+  let segmentation;
+  if (mode === 'auto') {
+    const result = await autoAdapt(model, pre, calibration, DEFAULT_POLICY, {
+      batchSize: plan.batchSize,
+      adaptBatchSize: plan.adaptBatchSizes[0],
+      settingsFor: () => s0,
+      postprocess: !flags['no-postprocess'],
+      onIteration: (i, l) => log(`iteration ${i}: loss ${l.toFixed(5)}`),
+    });
+    segmentation = result.segmentation;
+    const r = result.decision.reading;
+    if (r) log(`${r.signal} ${r.value.toFixed(4)} (training scans' highest ${r.trainingMax.toFixed(4)}, percentile ${r.percentile.toFixed(0)})`);
+    log(`auto: ${result.decision.reason}`);
+  } else {
+    const brainReference = s0.pixels === 'brain' ? brainReferenceOrThrow(calibration) : undefined;
+    const run = await adaptAndSegment(model, pre, s0, {
+      batchSize: plan.batchSize,
+      adaptBatchSize: plan.adaptBatchSizes[0],
+      onIteration: (i, l) => log(`iteration ${i}: loss ${l.toFixed(5)}`),
+      postprocess: !flags['no-postprocess'],
+      brainReference,
+    }).finally(() => brainReference && disposeReference(brainReference));
+    segmentation = run.segmentation;
+    log(`shift score ${run.report.shiftScore.toFixed(4)}, kept iteration ${run.report.chosenIteration}`);
+  }
   const convention: LabelConvention = asked ?? mri.labelConvention ?? 'brats2021';
   const mask = fromInternalLabels(segmentation.labels, convention);
   const bytes = writeNifti(mri.modalities.t1, mask, { description: `Attune ${mode} mask`, gzip: /\.gz$/i.test(flags.out), intentCode: 1002 });
@@ -55,5 +80,10 @@ export async function segment(inputs: string[], flags: Record<string, string>, m
     const dice = allDice(segmentation.labels, mri.label.data as ArrayLike<number>);
     log(`Dice ${Object.entries(dice).map(([k, v]) => `${k} ${v === null ? '–' : v.toFixed(4)}`).join(', ')}`);
   }
-  log(`shift score ${report.shiftScore.toFixed(4)}, kept iteration ${report.chosenIteration}; wrote ${flags.out} (labels ${LABEL_CONVENTIONS[convention].name})`);
+  log(`wrote ${flags.out} (labels ${LABEL_CONVENTIONS[convention].name})`);
+}
+
+export function brainReferenceOrThrow(calibration: Calibration | null) {
+  if (!calibration) throw new Error('--pixels brain aligns to the calibrated brain-pixel reference, and this model has no calibration.json: run `attune calibrate <training case folders>`');
+  return brainReferenceTensors(calibration);
 }

@@ -11,13 +11,16 @@ import { adaptAndSegment } from '../core/tta/index.ts';
 import { writeNifti } from '../core/volume/index.ts';
 import { currentMemoryLimits, destroyGpuDevice, pickBackend, switchToWasm, watchGpuDevice } from './backend.ts';
 import { fallbackNotice, GpuFailure, injectedFault, runWithGpuFallback, type GpuFaultStage } from './gpuFallback.ts';
-import { buildModel, fetchModelFiles, type ModelFiles } from './loadModel.ts';
-import type { BackendName, ModeResult, WorkerEvent, WorkerRequest } from './protocol.ts';
+import { buildModel, fetchCalibration, fetchModelFiles, type ModelFiles } from './loadModel.ts';
+import type { AutoResultMessage, BackendName, ModeResult, SignalResult, WorkerEvent, WorkerRequest } from './protocol.ts';
+import { DEFAULT_POLICY, autoAdaptFromBaseline, readSignal } from '../core/decision/index.ts';
+import { baselineEvidence, type Calibration } from '../core/signals/index.ts';
 import type { WorkerFault } from './workerDeath.ts';
 
 /**
  * The worker: one model, one run at a time. A run = preprocess → memory plan → baseline
- * inference → for each requested mode: adapt + segment (all from the shipped weights).
+ * inference and its evidence (signals read against the model's calibration) → for each
+ * requested mode: adapt + segment (all from the shipped weights) → `auto`, if asked.
  * Progress is streamed; cancel is honoured between iterations and slice batches; a GPU
  * failure on WebGPU makes the run start again on wasm (with a notice); a failed run
  * reports its error and leaves the worker ready for the next.
@@ -25,6 +28,7 @@ import type { WorkerFault } from './workerDeath.ts';
 const post = (e: WorkerEvent, transfer: Transferable[] = []) => (self as DedicatedWorkerGlobalScope).postMessage(e, transfer);
 
 let model: AttuneModel | null = null;
+let calibration: Calibration | null = null;
 let modelFiles: ModelFiles | null = null;
 let backend: BackendName = 'wasm';
 /** Set by the device watch (lost device, uncaptured GPU error); checked at every checkpoint. */
@@ -73,7 +77,9 @@ const weightBytes = (files: ModelFiles) => files.shards.reduce((n, s) => n + s.b
 
 function plan(pre: PreprocessedCase, req: Extract<WorkerRequest, { type: 'run' }>): RunPlan {
   const [, height, width] = pre.shape;
-  const p = planRun(model!.arch, { height, width }, weightBytes(modelFiles!), { batchSize: req.batchSize ?? 8, settings: req.settings }, currentMemoryLimits());
+  // auto's possible adaptation is planned as one more mode (the last entry).
+  const settings = req.auto ? [...req.settings, DEFAULT_POLICY.settings] : req.settings;
+  const p = planRun(model!.arch, { height, width }, weightBytes(modelFiles!), { batchSize: req.batchSize ?? 8, settings }, currentMemoryLimits());
   if (p.refusal) throw new Error(p.refusal);
   return p;
 }
@@ -114,10 +120,14 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>) {
       checkCancelled: () => checkpoint('inference', batches++),
       onProgress: (done, total) => post({ type: 'progress', runId, stage: 'baseline', done, total }),
       postprocess: req.postprocess,
+      measureUncertainty: true,
     });
+    const evidence = await baselineEvidence(m, pre, baseline, { calibration: calibration ?? undefined, passSize: p.batchSize });
     const baselineSeconds = (performance.now() - t0) / 1000;
+    const signals: SignalResult = { evidence, reading: calibration ? readSignal(DEFAULT_POLICY.signal, evidence, calibration) : null };
     const results: ModeResult[] = [];
-    for (const [i, settings] of p.settings.entries()) {
+    const modeCount = req.settings.length;
+    for (const [i, settings] of p.settings.slice(0, modeCount).entries()) {
       const { segmentation, report, segmentSeconds } = await adaptAndSegment(m, pre, settings, {
         batchSize: p.batchSize,
         adaptBatchSize: p.adaptBatchSizes[i],
@@ -135,9 +145,32 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>) {
       });
       results.push({ report, labels: segmentation.labels, segmentSeconds });
     }
+    let auto: AutoResultMessage | undefined;
+    if (req.auto) {
+      const planned = p.settings[modeCount];
+      const r = await autoAdaptFromBaseline(m, pre, calibration, DEFAULT_POLICY, { segmentation: baseline, evidence, seconds: baselineSeconds }, {
+        batchSize: p.batchSize,
+        adaptBatchSize: p.adaptBatchSizes[modeCount],
+        settingsFor: () => planned,
+        postprocess: req.postprocess,
+        checkCancelled: checkCancel,
+        onIteration: (iteration, loss) => {
+          post({ type: 'progress', runId, stage: 'adapt', mode: 'auto', iteration, loss, total: planned.iterations });
+          if (pendingDeath && iteration > 0) die(pendingDeath);
+          checkpoint('adaptation', iteration);
+        },
+        onSegmentProgress: (done, total, which) => {
+          if (which === 'adapted') post({ type: 'progress', runId, stage: 'segment', mode: 'auto', done, total });
+          checkpoint('inference', done);
+        },
+      });
+      const { baseline: _b, ...decision } = r.decision;
+      // A kept baseline is the same mask: a copy, because the baseline's buffer is transferred too.
+      auto = { labels: r.decision.kept === 'adapted' ? r.segmentation.labels : r.segmentation.labels.slice(), decision, report: r.adaptation, seconds: r.seconds.adaptation + r.seconds.adaptedSegmentation };
+    }
     // A device lost during the last batch: its numbers cannot be trusted either.
     if (backend === 'webgpu' && gpuFault) throw new GpuFailure(gpuFault);
-    return { baseline, baselineSeconds, results };
+    return { baseline, baselineSeconds, results, signals, auto };
   };
 
   const { value } = await runWithGpuFallback(attempt, {
@@ -156,10 +189,10 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>) {
       post({ type: 'backend', backend, reason: `WebGPU failed (${reason}); running on wasm` });
     },
   });
-  const { baseline, baselineSeconds, results } = value;
+  const { baseline, baselineSeconds, results, signals, auto } = value;
   post(
-    { type: 'result', runId, backend, baseline: baseline.labels, baselineSeconds, results },
-    [baseline.labels.buffer, ...results.map((r) => r.labels.buffer)],
+    { type: 'result', runId, backend, baseline: baseline.labels, baselineSeconds, results, signals, auto },
+    [baseline.labels.buffer, ...results.map((r) => r.labels.buffer), ...(auto ? [auto.labels.buffer] : [])],
   );
 }
 
@@ -199,7 +232,9 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       });
       modelFiles = await fetchModelFiles(req.model);
       model = buildModel(modelFiles);
-      post({ type: 'ready', backend, reason: picked.reason, modelInfo: { contractVersion: model.manifest.contractVersion, widths: model.arch.widths } });
+      const calibrated = await fetchCalibration(req.model, model.checksum);
+      calibration = calibrated.calibration;
+      post({ type: 'ready', backend, reason: picked.reason, modelInfo: { contractVersion: model.manifest.contractVersion, widths: model.arch.widths }, calibration: calibrated.status });
     } catch (e) {
       post({ type: 'init-error', message: (e as Error).message });
     }

@@ -120,7 +120,7 @@ export class AttuneWorkerClient {
   }
 
   /** Baseline + each setting's adaptation on one case. Resolves null when cancelled. */
-  run(mri: MriCase, settings: AdaptSettings[], options: { batchSize?: number; postprocess?: boolean; onProgress?: (p: RunProgress) => void; onNotice?: (message: string) => void } = {}) {
+  run(mri: MriCase, settings: AdaptSettings[], options: { auto?: boolean; batchSize?: number; postprocess?: boolean; onProgress?: (p: RunProgress) => void; onNotice?: (message: string) => void } = {}) {
     const runId = this.nextRun++;
     const modalities = Object.fromEntries(
       MODALITIES.map((m) => {
@@ -134,7 +134,7 @@ export class AttuneWorkerClient {
     });
     const cancelFlag = typeof SharedArrayBuffer !== 'undefined' && self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
     // structured clone copies the voxels: the user's volumes are never transferred away or changed
-    this.send({ type: 'run', runId, modalities, settings, batchSize: options.batchSize, postprocess: options.postprocess, cancelFlag });
+    this.send({ type: 'run', runId, modalities, settings, auto: options.auto, batchSize: options.batchSize, postprocess: options.postprocess, cancelFlag });
     const cancel = () => {
       if (cancelFlag) Atomics.store(cancelFlag, 0, 1);
       this.send({ type: 'cancel', runId });

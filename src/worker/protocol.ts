@@ -1,5 +1,7 @@
 import type { Modality } from '../core/modality/index.ts';
 import type { AdaptationReport, AdaptSettings } from '../core/tta/index.ts';
+import type { AutoDecision, SignalReading } from '../core/decision/index.ts';
+import type { BaselineEvidence } from '../core/signals/index.ts';
 import type { NiftiVolume } from '../core/volume/index.ts';
 import type { GpuFaultStage } from './gpuFallback.ts';
 import type { WorkerFault } from './workerDeath.ts';
@@ -10,6 +12,8 @@ export type BackendName = 'webgpu' | 'wasm';
 export interface ModelSource {
   manifestUrl: string;
   shardUrls: Record<string, string>;
+  /** The model's calibration.json (default: next to model.json); without one, `auto` keeps the baseline and says why. */
+  calibrationUrl?: string;
 }
 
 /** The voxels the worker needs from each modality (structured-cloned: the caller's stay intact). */
@@ -38,6 +42,8 @@ export type WorkerRequest =
       runId: number;
       modalities: Record<Modality, WorkerVolume>;
       settings: AdaptSettings[];
+      /** Also run `auto` (src/core/decision): adapt only when the evidence says so. */
+      auto?: boolean;
       batchSize?: number;
       /** Post-process every mask of the run (src/core/postprocess); absent = on, the default. */
       postprocess?: boolean;
@@ -62,11 +68,27 @@ export interface ModeResult {
   segmentSeconds: number;
 }
 
+/** What the baseline says about the scan, read against the training scans (every run). */
+export interface SignalResult {
+  evidence: BaselineEvidence;
+  /** The decision signal's reading; null without a calibration. */
+  reading: SignalReading | null;
+}
+
+/** `auto`: the kept mask, the decision with its reason, and the adaptation when it ran. */
+export interface AutoResultMessage {
+  labels: Uint8Array;
+  decision: Omit<AutoDecision, 'baseline'>;
+  report?: AdaptationReport;
+  /** Seconds of the adaptation and of its segmentation (0 when it did not adapt). */
+  seconds: number;
+}
+
 export type WorkerEvent =
-  | { type: 'ready'; backend: BackendName; reason: string; modelInfo: { contractVersion: number; widths: number[] } }
+  | { type: 'ready'; backend: BackendName; reason: string; modelInfo: { contractVersion: number; widths: number[] }; calibration: CalibrationStatus }
   | { type: 'init-error'; message: string }
   | { type: 'progress'; runId: number; stage: RunStage; mode?: string; iteration?: number; loss?: number; done?: number; total?: number }
-  | { type: 'result'; runId: number; backend: BackendName; baseline: Uint8Array; baselineSeconds: number; results: ModeResult[] }
+  | { type: 'result'; runId: number; backend: BackendName; baseline: Uint8Array; baselineSeconds: number; results: ModeResult[]; signals: SignalResult; auto?: AutoResultMessage }
   /** Something the user should know about this run: fewer statistics slices, a fallback to wasm. */
   | { type: 'notice'; runId: number; message: string }
   /** The backend changed (WebGPU failed; the worker now runs on wasm). */
@@ -76,3 +98,6 @@ export type WorkerEvent =
   /** The shifted case as uncompressed NIfTI files (the label map unchanged), in the input's order. */
   | { type: 'shifted'; requestId: number; files: { name: string; bytes: Uint8Array }[] }
   | { type: 'shift-error'; requestId: number; message: string };
+
+/** Whether the model came with a calibration the worker accepted ('loaded'), or why not. */
+export type CalibrationStatus = { state: 'loaded'; scans: number } | { state: 'missing' | 'refused'; message: string };

@@ -1,12 +1,12 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { AdaptMode } from '../../core/tta/index.ts';
+import type { RunMode } from '../store.ts';
 import { MODE_COLOURS } from '../labelColours.ts';
 import { MODE_NAMES } from '../modeNames.ts';
 
 export interface ChartCurve {
-  mode: AdaptMode;
+  mode: RunMode;
   /** Objective per iteration (iteration 0 first); gaps while streaming. */
   values: (number | undefined)[];
   /** Planned number of points (iterations + 1), so the axis does not jump while streaming. */

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { DICE_KEYS, type DiceKey } from '../../core/metrics/dice.ts';
-import { caseStem, lossCurvesCsv, readShiftScore, SHIFT_READING_THRESHOLDS } from '../../core/results/index.ts';
+import { caseStem, describeSignalReading, lossCurvesCsv, SHIFT_SCORE_NOTE, SIGNAL_SHORT_NAMES } from '../../core/results/index.ts';
+import { DEFAULT_POLICY } from '../../core/decision/index.ts';
 import { writeNifti } from '../../core/index.ts';
 import { exportConvention, fromInternalLabels, LABEL_CONVENTIONS, type ExportLabelsChoice } from '../../core/labels/index.ts';
 import type { AdaptMode } from '../../core/tta/index.ts';
@@ -25,21 +26,22 @@ export function Results() {
   if (!results && run.status !== 'running') return null;
 
   const curves: ChartCurve[] = results
-    ? results.modes.map((m) => ({ mode: m.mode, values: m.report.lossCurve, points: m.report.lossCurve.length, chosen: m.report.chosenIteration }))
+    ? results.modes.filter((m) => m.report.lossCurve.length > 0).map((m) => ({ mode: m.mode, values: m.report.lossCurve, points: m.report.lossCurve.length, chosen: m.report.chosenIteration }))
     : run.modes.map((mode) => ({
         mode,
         values: run.live[mode] ?? [],
-        points: mode === 'adabn' ? 2 : settings[mode].iterations + 1,
+        points: mode === 'adabn' ? 2 : (mode === 'auto' ? DEFAULT_POLICY.settings : settings[mode]).iterations + 1,
         chosen: null,
       }));
+  // The method's KL at iteration 0, from the first alignment-loss mode (TENT's curve is entropy).
   const shiftScore = results
-    ? results.modes[0]?.report.shiftScore
-    : run.modes.filter((m) => m !== 'tent').map((m) => run.live[m]?.[0]).find((v) => v !== undefined);
+    ? results.modes.find((m) => m.mode !== 'auto' || m.report.mode !== 'none')?.report.shiftScore
+    : run.modes.filter((m) => m !== 'tent' && m !== 'auto').map((m) => run.live[m]?.[0]).find((v) => v !== undefined);
 
   return (
     <div className="results" data-testid="results" data-status={results ? 'done' : 'running'}>
       <section className="panel results__top">
-        <ShiftScore score={shiftScore} />
+        {results ? <SignalPanel results={results} shiftScore={shiftScore} /> : <ShiftScore score={shiftScore} />}
         {curves.length > 0 ? (
           <div className="chart-box">
             <h2>Loss per iteration{results ? '' : ' (live)'}</h2>
@@ -61,26 +63,65 @@ export function Results() {
   );
 }
 
+/** While a run streams: the method's shift score as a number, without a verdict (it tracks anatomy, not the scanner). */
 function ShiftScore({ score }: { score: number | undefined }) {
   if (score === undefined) return null;
-  const reading = readShiftScore(score);
   return (
-    <div className={`shift shift--${reading.level}`} data-testid="shift-score" data-level={reading.level} data-score={score}>
+    <div className="shift shift--neutral" data-testid="shift-score" data-score={score}>
       <div className="shift__value">
         <span className="muted">Shift score</span>
         <strong>{formatLoss(score)}</strong>
       </div>
-      <div>
-        <strong className="shift__label">{reading.label}</strong>
-        <p className="shift__advice">{reading.advice}</p>
-        <p className="muted shift__note">
-          KL alignment loss of the shipped model on this scan (iteration 0). Reading: below {SHIFT_READING_THRESHOLDS.close} close, from{' '}
-          {SHIFT_READING_THRESHOLDS.far} far{SHIFT_READING_THRESHOLDS.provisional ? ' (provisional thresholds)' : ''}.
-        </p>
-      </div>
+      <p className="muted shift__note">{SHIFT_SCORE_NOTE}</p>
     </div>
   );
 }
+
+/**
+ * After a run: the decision signal read against the training scans' own values (percentile),
+ * and, when `auto` ran, what it decided and why. The words come from core/results'
+ * `describeSignalReading`, which says only what the evaluation supports.
+ */
+function SignalPanel({ results, shiftScore }: { results: RunResults; shiftScore: number | undefined }) {
+  const calibration = useAttune((s) => s.engine.calibration);
+  const reading = results.signals.reading;
+  const auto = results.modes.find((m) => m.mode === 'auto');
+  const words = reading ? describeSignalReading(reading) : null;
+  return (
+    <div className={`shift shift--${words?.level ?? 'neutral'}`} data-testid="signal-panel" data-level={words?.level ?? 'uncalibrated'}>
+      {reading && words ? (
+        <>
+          <div className="shift__value">
+            <span className="muted">{SIGNAL_SHORT_NAMES[reading.signal]}</span>
+            <strong data-testid="signal-value">{reading.value.toFixed(3)}</strong>
+            <span className="muted" data-testid="signal-percentile">percentile {reading.percentile.toFixed(0)} of {calibration?.state === 'loaded' ? calibration.scans : ''} training scans</span>
+          </div>
+          <div>
+            <strong className="shift__label" data-testid="signal-label">{words.label}</strong>
+            <p className="shift__advice">{words.advice}</p>
+          </div>
+        </>
+      ) : (
+        <p className="muted" data-testid="signal-uncalibrated">
+          No reading: {calibration && calibration.state !== 'loaded' ? calibration.message : 'this model has no calibration'}.
+        </p>
+      )}
+      {auto?.decision && (
+        <p className="shift__decision" data-testid="auto-decision" data-kept={auto.decision.kept} data-adapted-with={auto.decision.adaptedWith ?? ''}>
+          <strong>Automatic: {auto.decision.kept === 'adapted' ? `kept the adapted mask (${auto.decision.adaptedWith})` : 'kept the baseline'}.</strong>{' '}
+          {sentence(auto.decision.reason)}
+        </p>
+      )}
+      {shiftScore !== undefined && Number.isFinite(shiftScore) && (
+        <p className="muted shift__note" data-testid="shift-score" data-score={shiftScore}>
+          Shift score {formatLoss(shiftScore)}. {SHIFT_SCORE_NOTE}
+        </p>
+      )}
+    </div>
+  );
+}
+
+const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1) + (s.endsWith('.') ? '' : '.');
 
 function ResultsTable({ results }: { results: RunResults }) {
   const labelStats = useAttune((s) => s.labelStats);

@@ -1,7 +1,30 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ADAPT_MODES, DEFAULT_SETTINGS, type AdaptMode, type AdaptSettings } from '../../core/tta/index.ts';
+import { DEFAULT_SETTINGS, type AdaptSettings } from '../../core/tta/index.ts';
+import { DEFAULT_POLICY, SIGNAL_LABELS } from '../../core/decision/index.ts';
 import { MODE_HINTS, MODE_NAMES } from '../modeNames.ts';
-import { COMPARABLE_MODES, isGradientMode, settingProblem, useAttune } from '../store.ts';
+import { COMPARABLE_MODES, isGradientMode, RUN_MODES, settingProblem, useAttune, type RunMode } from '../store.ts';
+
+const MODE_TAGS: Record<RunMode, string> = {
+  auto: ' (default)', none: '', normalizer: '', bn: '', tent: ' (baseline method)', adabn: ' (baseline method)', bnmix: ' (research variant)',
+};
+
+/** What `auto` will do, in the words of its rule (src/core/decision/defaultPolicy.ts); not editable here. */
+function AutoRule() {
+  const calibration = useAttune((s) => s.engine.calibration);
+  const p = DEFAULT_POLICY;
+  return (
+    <div className="settings" data-testid="auto-rule">
+      <p className="muted">
+        Adapts with {MODE_NAMES[p.settings.mode]} only when the {SIGNAL_LABELS[p.signal]} is above {p.adaptAboveRatio}× the highest value among
+        the training scans; keeps the adapted mask only if the tumour volume changed by at most {Math.round(100 * p.maxVolumeChange)} %
+        {p.requireEntropyDrop ? ' and the model became more confident inside the tumour' : ''}. Otherwise it shows the baseline.
+      </p>
+      {calibration && calibration.state !== 'loaded' && (
+        <p className="notice-text" data-testid="auto-uncalibrated">Without a calibration it always keeps the baseline: {calibration.message}.</p>
+      )}
+    </div>
+  );
+}
 import { RunProgressBar } from './RunProgressBar.tsx';
 
 type NumericKey = 'learningRate' | 'iterations' | 'statsSlices';
@@ -39,14 +62,18 @@ export function RunPanel() {
       <h2 id="run-heading">Segment and adapt</h2>
       <label className="field">
         <span>Adaptation</span>
-        <select aria-label="Adaptation mode" value={selectedMode} disabled={running} onChange={(e) => setSelectedMode(e.target.value as AdaptMode)}>
-          {ADAPT_MODES.map((m) => (
-            <option key={m} value={m}>{MODE_NAMES[m]}{m === 'normalizer' || m === 'bn' ? '' : m === 'none' ? '' : ' (baseline method)'}</option>
+        <select aria-label="Adaptation mode" value={selectedMode} disabled={running} onChange={(e) => setSelectedMode(e.target.value as RunMode)}>
+          {RUN_MODES.map((m) => (
+            <option key={m} value={m}>{MODE_NAMES[m]}{MODE_TAGS[m]}</option>
           ))}
         </select>
       </label>
       <p className="muted hint">{MODE_HINTS[selectedMode]}</p>
-      <SettingsFields key={selectedMode} settings={settings[selectedMode]} disabled={running} onValidity={onValidity} />
+      {selectedMode === 'auto' ? (
+        <AutoRule />
+      ) : (
+        <SettingsFields key={selectedMode} settings={settings[selectedMode]} disabled={running} onValidity={onValidity} />
+      )}
       <label className="field" title="Removes small isolated tumour specks and relabels a tiny enhancing tumour as necrotic core, as the BraTS winners' pipelines do. Applies to every mask of the next run.">
         <input type="checkbox" data-testid="postprocess" checked={postprocess} disabled={running} onChange={(e) => setPostprocess(e.target.checked)} />
         <span>Post-process masks</span>

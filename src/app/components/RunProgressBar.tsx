@@ -1,4 +1,5 @@
-import type { AdaptMode } from '../../core/tta/index.ts';
+import { DEFAULT_POLICY } from '../../core/decision/index.ts';
+import type { RunMode } from '../store.ts';
 import { MODE_NAMES } from '../modeNames.ts';
 import { useAttune } from '../store.ts';
 
@@ -15,15 +16,15 @@ export function RunProgressBar() {
   let within = 0;
   let text = 'Starting…';
   if (p) {
-    const modeIndex = p.mode ? run.modes.indexOf(p.mode as AdaptMode) : -1;
-    const name = p.mode ? MODE_NAMES[p.mode as AdaptMode] ?? p.mode : '';
+    const modeIndex = p.mode ? run.modes.indexOf(p.mode as RunMode) : -1;
+    const name = p.mode ? MODE_NAMES[p.mode as RunMode] ?? p.mode : '';
     if (p.stage === 'preprocess') text = 'Preprocessing the scans…';
     else if (p.stage === 'baseline') {
       within = p.total ? (p.done ?? 0) / p.total : 0;
       text = `Baseline segmentation: slice ${p.done ?? 0} of ${p.total ?? '?'}`;
     } else if (p.stage === 'adapt') {
       step = 1 + 2 * modeIndex;
-      const total = p.total ?? settings[p.mode as AdaptMode]?.iterations ?? 0;
+      const total = p.total ?? (p.mode === 'auto' ? DEFAULT_POLICY.settings : settings[p.mode as Exclude<RunMode, 'auto'>])?.iterations ?? 0;
       within = total > 0 ? ((p.iteration ?? 0) + 1) / (total + 1) : 1;
       text = `Adapting (${name}): iteration ${p.iteration ?? 0} of ${total} · loss ${formatLoss(p.loss)}`;
     } else if (p.stage === 'segment') {

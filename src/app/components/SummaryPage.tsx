@@ -7,9 +7,8 @@ import { currentEdit } from '../editSlice.ts';
 import { formatMl, NIIVUE_LABEL_COLORMAP } from '../labelColours.ts';
 import { maskSourceName, MODE_NAMES } from '../modeNames.ts';
 import { captureViews, type ViewPicture } from '../niivue.ts';
-import { useAttune, type RunResults } from '../store.ts';
+import { isGradientMode, useAttune, type RunResults } from '../store.ts';
 import { summaryPng } from '../summaryPng.ts';
-import { formatLoss } from './RunProgressBar.tsx';
 
 export const formatDice = (d: number | null | undefined) => (d == null ? 'n/a' : d.toFixed(3));
 export const formatHd95 = (d: number | null | undefined) => (d == null ? 'n/a' : `${d.toFixed(1)} mm`);
@@ -48,7 +47,8 @@ export function SummaryPage({ results, onClose }: { results: RunResults; onClose
           masks,
           { dims: grid.dims, spacingMm: grid.spacingMm, voxelMl: voxelVolumeMl(grid) },
           mriCase.label ? physicalValues(mriCase.label) : null,
-          results.modes[0]?.report.shiftScore ?? null,
+          results.signals.reading,
+          results.modes.find((m) => m.mode === 'auto')?.decision?.reason ?? null,
         ),
       );
     }, 50);
@@ -111,23 +111,23 @@ export function SummaryPage({ results, onClose }: { results: RunResults; onClose
             {results.modes.length === 0 && <div><dt>Mode</dt><dd>No adaptation (baseline only)</dd></div>}
             {results.modes.map((m) => {
               const s = m.report.settings;
-              const decision = (m.report as { decision?: { mode: string; reason: string } }).decision;
-              const gradient = m.mode === 'normalizer' || m.mode === 'bn' || m.mode === 'tent';
+              const gradient = isGradientMode(m.report.mode);
+              const adapted = m.report.mode !== 'none';
               return (
                 <div key={m.mode}>
                   <dt>Mode: {MODE_NAMES[m.mode] ?? m.mode}</dt>
                   <dd data-testid={`summary-mode-${m.mode}`}>
-                    {gradient ? `${s.optimizer === 'adam' ? 'Adam' : 'SGD'}, learning rate ${s.learningRate}, ${s.iterations} iterations, ` : ''}
-                    {s.statsSlices} statistics slices; kept iteration {m.report.chosenIteration} of {m.report.lossCurve.length - 1}
-                    {decision ? ` · decided ${decision.mode}: ${decision.reason}` : ''}
+                    {m.decision ? `${m.decision.kept === 'adapted' ? `adapted mask kept (${m.decision.adaptedWith})` : 'baseline kept'}: ${m.decision.reason}${adapted ? '. Adaptation: ' : ''}` : ''}
+                    {adapted && gradient ? `${s.optimizer === 'adam' ? 'Adam' : 'SGD'}, learning rate ${s.learningRate}, ${s.iterations} iterations, ` : ''}
+                    {adapted ? `${s.statsSlices} statistics slices; kept iteration ${m.report.chosenIteration} of ${m.report.lossCurve.length - 1}` : ''}
                   </dd>
                 </div>
               );
             })}
-            {summary?.shift && (
+            {summary?.signal && (
               <div>
-                <dt>Shift score</dt>
-                <dd data-testid="summary-shift">{formatLoss(summary.shift.score)} — {summary.shift.label}</dd>
+                <dt>{summary.signal.name}</dt>
+                <dd data-testid="summary-signal">{summary.signal.value.toFixed(3)} (percentile {summary.signal.percentile.toFixed(0)} of the training scans) — {summary.signal.label}</dd>
               </div>
             )}
           </dl>

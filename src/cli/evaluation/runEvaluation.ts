@@ -1,19 +1,16 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decideFromEvidence } from '../../core/decision/autoAdapt.ts';
-import { DEFAULT_POLICY } from '../../core/decision/defaultPolicy.ts';
 import { allDice } from '../../core/metrics/dice.ts';
-import { segmentCase, weightsChecksum, type AttuneModel } from '../../core/model/index.ts';
+import { segmentCase, type AttuneModel } from '../../core/model/index.ts';
 import { preprocess } from '../../core/preprocess/index.ts';
 import { shiftCase } from '../../core/shift/index.ts';
-import { adaptedEvidence, baselineEvidence, featureReference, type AdaptedEvidence, type Calibration } from '../../core/signals/index.ts';
-import { adaptCase, disposeAdaptation, type BnReference } from '../../core/tta/index.ts';
+import { adaptedEvidence, baselineEvidence, brainReferenceTensors, disposeReference, type Calibration } from '../../core/signals/index.ts';
+import { adaptCase, disposeAdaptation } from '../../core/tta/index.ts';
 import { readCaseFolder } from '../../node/readCaseFolder.ts';
 import { describeIssues } from '../describeIssues.ts';
 import { cliMemoryPlan } from '../memoryPlan.ts';
 import { variantsFor } from './plan.ts';
 import type { EvaluationRecord, EvaluationScan, VariantOutcome } from './types.ts';
-import * as tf from '@tensorflow/tfjs-core';
 
 const recordFile = (dir: string, scan: EvaluationScan) => join(dir, `${scan.case}.json`);
 
@@ -25,24 +22,18 @@ export async function cachedEvaluation(dir: string, scan: EvaluationScan): Promi
   }
 }
 
-/** The calibration's brain-pixel reference as tensors (the `pixels: 'brain'` variant's target). */
-export function brainReferenceOf(calibration: Calibration): BnReference {
-  const ref = featureReference(calibration.scans);
-  return Object.fromEntries(Object.entries(ref).map(([l, r]) => [l, { mean: tf.tensor1d(r.mean), variance: tf.tensor1d(r.variance) }]));
-}
-
 /**
  * Runs each scan not yet in `dir`: the baseline with its evidence, every variant with its
- * adapted evidence and Dice, and what `auto` under the shipped policy keeps (decided from that
- * same evidence, as `autoAdapt` decides). One JSON per scan, written atomically.
+ * adapted evidence and Dice. One JSON per scan, written atomically (an interrupted run
+ * resumes; shards share the folder).
  */
 export async function runEvaluation(
   scans: EvaluationScan[],
   o: { data: string; dir: string; model: AttuneModel; calibration: Calibration; machine: string; log: (s: string) => void },
 ): Promise<void> {
   await mkdir(o.dir, { recursive: true });
-  const checksum = weightsChecksum(o.model.weights);
-  const brainReference = brainReferenceOf(o.calibration);
+  const checksum = o.model.checksum;
+  const brainReference = brainReferenceTensors(o.calibration);
   let done = 0;
   try {
     for (const scan of scans) {
@@ -83,25 +74,20 @@ export async function runEvaluation(
         }
       }
       const baseDice = allDice(baseSeg.labels, ref);
-      const decision = decideFromEvidence(o.calibration, DEFAULT_POLICY, baseEvidence, (name) => outcomes[name]?.evidence as AdaptedEvidence | undefined);
-      const adaptedName = decision.adaptedWith;
-      const autoDice = decision.kept === 'adapted' && adaptedName ? outcomes[adaptedName].dice : baseDice;
-      const autoSeconds = baselineSeconds + (adaptedName ? outcomes[adaptedName].seconds.adaptation + outcomes[adaptedName].seconds.segmentation : 0);
       const record: EvaluationRecord = {
         ...scan,
         modelChecksum: checksum,
         baseline: { dice: baseDice, evidence: baseEvidence, seconds: baselineSeconds },
         variants: outcomes,
-        auto: { decision, dice: autoDice, seconds: autoSeconds },
         date: new Date().toISOString().slice(0, 10),
         machine: o.machine,
       };
       const tmp = `${recordFile(o.dir, scan)}.tmp-${process.pid}`;
       await writeFile(tmp, JSON.stringify(record, (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v), 1) + '\n');
       await rename(tmp, recordFile(o.dir, scan));
-      o.log(`[${done}/${scans.length}] ${scan.case}: baseline WT ${baseDice.WT?.toFixed(3)}; auto ${decision.kept}${adaptedName ? ` (${adaptedName})` : ''}`);
+      o.log(`[${done}/${scans.length}] ${scan.case}: baseline WT ${baseDice.WT?.toFixed(3)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     }
   } finally {
-    Object.values(brainReference).forEach((m) => { m.mean.dispose(); m.variance.dispose(); });
+    disposeReference(brainReference);
   }
 }

@@ -100,7 +100,7 @@ export function evaluationMarkdown(records: EvaluationRecord[], calibration: Cal
   md.push(row(['**harmed > 0.01**', '', ...variants.map((v) => { const d = deltas(v.name, records); return `${d.filter((x) => x < -HARM).length}/${d.length}`; })]));
   md.push(row(['**mean Δ, real scans**', '', ...variants.map((v) => signed(mean(deltas(v.name, real))))]));
   md.push(row(['**seconds (adapt + segment), median**', '', ...variants.map((v) => f2(median(records.filter((r) => r.variants[v.name]).map((r) => r.variants[v.name].seconds.adaptation + r.variants[v.name].seconds.segmentation))))]));
-  md.push('', '`·` = not run on that scan (the normalizer and 32 slices cost 3–9 inferences each: real scans only).', '');
+  md.push('', '`·` = not run on that scan (the normalizer and 16 slices cost 5–9 inferences each: real scans only).', '');
 
   // --- auto
   const fitted = fitPolicy(calibration, records);
@@ -132,9 +132,11 @@ export function evaluationMarkdown(records: EvaluationRecord[], calibration: Cal
     const drop = sourceDice.get(r.source)! - meanDice(r.baseline.dice);
     return (loo.get(r.case)!.outcome.dice - meanDice(r.baseline.dice)) / drop;
   });
-  const costRatio = records.map((r) => {
+  // auto's time on a scan: the baseline with its evidence, plus the adaptation and segmentation it ran (same run, same machine).
+  const costRatio = records.map((r, i) => {
     const slowest = Math.max(...Object.values(r.variants).map((v) => v.seconds.adaptation + v.seconds.segmentation));
-    return r.auto.seconds / slowest;
+    const chosen = shipped[i].adaptedWith ? r.variants[shipped[i].adaptedWith!] : null;
+    return (r.baseline.seconds + (chosen ? chosen.seconds.adaptation + chosen.seconds.segmentation : 0)) / slowest;
   });
 
   // --- targets

@@ -1,5 +1,4 @@
 import type { DiceKey } from '../../core/metrics/dice.ts';
-import type { AutoDecision } from '../../core/decision/autoAdapt.ts';
 import type { AdaptedEvidence, BaselineEvidence } from '../../core/signals/index.ts';
 import type { AdaptSettings } from '../../core/tta/index.ts';
 
@@ -34,12 +33,16 @@ export interface VariantOutcome {
   seconds: { adaptation: number; segmentation: number };
 }
 
-/** Everything measured on one scan: baseline, every variant, and what `auto` (shipped policy) did. */
+/**
+ * Everything measured on one scan: the baseline with its evidence, every variant with its
+ * adapted evidence. What `auto` keeps is derived from this evidence when the report is
+ * rendered (`decideFromEvidence`, the code `autoAdapt` runs), so a changed policy shows up
+ * in the report, and CI's re-render check catches a report not regenerated after it.
+ */
 export interface EvaluationRecord extends EvaluationScan {
   modelChecksum: string;
   baseline: { dice: Dice; evidence: BaselineEvidence; seconds: number };
   variants: Record<string, VariantOutcome>;
-  auto: { decision: Omit<AutoDecision, 'baseline' | 'adapted'>; dice: Dice; seconds: number };
   date: string;
   machine: string;
 }

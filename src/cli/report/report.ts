@@ -5,7 +5,6 @@ import { defaultPlanOptions, jobCost, reportPlan, shardJobs, type ReportSplit } 
 import { cachedRecords, machineDescription, runJobs } from './runJobs.ts';
 import { reportMarkdown, spliceReport } from './sections.ts';
 import type { ReportRecord } from './types.ts';
-import { weightsChecksum } from '../../core/model/index.ts';
 import { parseCalibration } from '../../core/signals/index.ts';
 import { CALIBRATION_FILE } from '../calibrate.ts';
 import { evaluationScans, shardScans } from '../evaluation/plan.ts';
@@ -66,7 +65,7 @@ async function evaluationReport(flags: Record<string, string>, modelDir: string,
       return false;
     }
     if (todo.length) {
-      const calibration = parseCalibration(JSON.parse(await readFile(calibrationPath, 'utf8').catch(() => { throw new Error(`${calibrationPath} is missing: run \`attune calibrate <training folders>\` first`); })), weightsChecksum((await loadModel()).weights));
+      const calibration = parseCalibration(JSON.parse(await readFile(calibrationPath, 'utf8').catch(() => { throw new Error(`${calibrationPath} is missing: run \`attune calibrate <training folders>\` first`); })), (await loadModel()).checksum);
       await runEvaluation(todo, { data: resolve(flags.data ?? DEFAULT_DATA), dir, model: await loadModel(), calibration, machine: machineDescription(backend), log });
     }
     const { missing } = await loadEvaluationRecords(dir);

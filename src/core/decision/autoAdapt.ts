@@ -53,19 +53,32 @@ export interface AutoOptions extends AdaptCallbacks {
  */
 export async function autoAdapt(model: AttuneModel, pre: PreprocessedCase, calibration: Calibration | null, policy: AutoPolicy, o: AutoOptions = {}): Promise<AutoResult> {
   const t0 = performance.now();
-  const segment = (weights = model.weights, which: 'baseline' | 'adapted', bnStatisticsOverride?: SegmentOptions['bnStatisticsOverride']) =>
-    segmentCase(weights, model.arch, pre, {
-      batchSize: o.batchSize,
-      postprocess: o.postprocess,
-      measureUncertainty: true,
-      checkCancelled: o.checkCancelled,
-      bnStatisticsOverride,
-      onProgress: (d, t) => o.onSegmentProgress?.(d, t, which),
-    });
-  const baselineSegmentation = await segment(model.weights, 'baseline');
+  const baselineSegmentation = await segmentCase(model.weights, model.arch, pre, {
+    batchSize: o.batchSize,
+    postprocess: o.postprocess,
+    measureUncertainty: true,
+    checkCancelled: o.checkCancelled,
+    onProgress: (d, t) => o.onSegmentProgress?.(d, t, 'baseline'),
+  });
   const baseline = await baselineEvidence(model, pre, baselineSegmentation, { calibration: calibration ?? undefined, passSize: o.batchSize });
-  const baselineSeconds = (performance.now() - t0) / 1000;
-  const seconds = { baseline: baselineSeconds, adaptation: 0, adaptedSegmentation: 0 };
+  return autoAdaptFromBaseline(model, pre, calibration, policy, { segmentation: baselineSegmentation, evidence: baseline, seconds: (performance.now() - t0) / 1000 }, o);
+}
+
+/**
+ * `auto` after the baseline: for callers that segment the baseline anyway (the worker does,
+ * for every run) and measured its evidence (`baselineEvidence`) on that segmentation.
+ */
+export async function autoAdaptFromBaseline(
+  model: AttuneModel,
+  pre: PreprocessedCase,
+  calibration: Calibration | null,
+  policy: AutoPolicy,
+  base: { segmentation: Segmentation; evidence: BaselineEvidence; seconds: number },
+  o: AutoOptions = {},
+): Promise<AutoResult> {
+  const baselineSegmentation = base.segmentation;
+  const baseline = base.evidence;
+  const seconds = { baseline: base.seconds, adaptation: 0, adaptedSegmentation: 0 };
   if (!calibration) {
     const decision: AutoDecision = { reading: null, adaptedWith: null, kept: 'baseline', reason: 'baseline kept without adapting: this model has no calibration (run `attune calibrate`), so there is nothing to read the scan against', baseline };
     return { segmentation: baselineSegmentation, baselineSegmentation, decision, seconds };
@@ -81,7 +94,14 @@ export async function autoAdapt(model: AttuneModel, pre: PreprocessedCase, calib
   try {
     seconds.adaptation = (performance.now() - t1) / 1000;
     const t2 = performance.now();
-    const adaptedSegmentation = await segment(adaptation.weights, 'adapted', adaptation.bnStatisticsOverride);
+    const adaptedSegmentation = await segmentCase(adaptation.weights, model.arch, pre, {
+      batchSize: o.batchSize,
+      postprocess: o.postprocess,
+      measureUncertainty: true,
+      checkCancelled: o.checkCancelled,
+      bnStatisticsOverride: adaptation.bnStatisticsOverride,
+      onProgress: (d, t) => o.onSegmentProgress?.(d, t, 'adapted'),
+    });
     seconds.adaptedSegmentation = (performance.now() - t2) / 1000;
     const adapted = adaptedEvidence(baselineSegmentation, adaptedSegmentation, adaptation);
     const keep = keepOrFallBack(baseline, adapted, policy);

@@ -3,4 +3,4 @@ export type { AutoPolicy } from './policy.ts';
 export { DEFAULT_POLICY } from './defaultPolicy.ts';
 export { decideToAdapt, type AdaptChoice } from './decideToAdapt.ts';
 export { keepOrFallBack, type KeepChoice } from './keepOrFallBack.ts';
-export { autoAdapt, decideFromEvidence, type AutoDecision, type AutoOptions, type AutoResult } from './autoAdapt.ts';
+export { autoAdapt, autoAdaptFromBaseline, decideFromEvidence, type AutoDecision, type AutoOptions, type AutoResult } from './autoAdapt.ts';

@@ -2,12 +2,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CONTRACT_VERSION, MODEL_FORMAT, type Architecture, type ModelManifest } from './contract.ts';
 import { convBnLayerNames } from './layers.ts';
 import type { ModelWeights } from './network.ts';
+import { weightsChecksum } from './weightsChecksum.ts';
 
 export interface AttuneModel {
   manifest: ModelManifest;
   arch: Architecture;
   /** The shipped weights; never changed (adaptation works on copies). */
   weights: ModelWeights;
+  /** `weightsChecksum` of the weights file: which weights a calibration belongs to. */
+  checksum: string;
 }
 
 /** Shapes every tensor must have, derived from the architecture (models/README.md §3, §5). */
@@ -75,7 +78,7 @@ export function decodeModel(manifest: ModelManifest, shards: ArrayBuffer[]): Att
     Object.values(weights).forEach((t) => t.dispose());
     throw new Error(`model weights do not match the contract: ${problems.slice(0, 5).join('; ')}`);
   }
-  return { manifest, arch: manifest.architecture, weights };
+  return { manifest, arch: manifest.architecture, weights, checksum: weightsChecksum(specs, joined) };
 }
 
 export function disposeModel(model: AttuneModel): void {

@@ -2,7 +2,8 @@ import { allHd95 } from '../metrics/hd95.ts';
 import { allDice } from '../metrics/dice.ts';
 import { labelVolumes, type LabelVolume } from '../metrics/labelVolumes.ts';
 import { regionVolumes, type RegionVolume } from '../metrics/regionVolumes.ts';
-import { readShiftScore, type ShiftReading } from './shiftReading.ts';
+import type { SignalReading } from '../decision/signalReading.ts';
+import { describeSignalReading, SIGNAL_SHORT_NAMES, type SignalWords } from './signalWords.ts';
 
 /** The regions the summary reports Dice and HD95 for (the BraTS evaluation regions). */
 export const SUMMARY_REGIONS = ['ET', 'TC', 'WT'] as const;
@@ -28,14 +29,18 @@ export interface CaseSummaryMasks {
   rows: SummaryMaskRow[];
   /** The expert label's own volumes, when there is one. */
   reference: { labels: LabelVolume[]; regions: RegionVolume[] } | null;
-  shift: (ShiftReading & { score: number }) | null;
+  /** The decision signal's reading against the training scans (null without a calibration). */
+  signal: (SignalWords & { name: string; value: number; percentile: number }) | null;
+  /** `auto`'s decision in one sentence, when it ran. */
+  decision: string | null;
 }
 
 const pick = (r: Record<string, number | null>): Record<SummaryRegion, number | null> => ({ ET: r.ET_region, TC: r.TC, WT: r.WT });
 
 /**
  * The numbers of the one-page summary: per mask, volumes per label and per region (mL), and
- * Dice / HD95 per region against the expert label when there is one; the shift reading.
+ * Dice / HD95 per region against the expert label when there is one; the signal reading and
+ * `auto`'s decision.
  * One function so the page and its PNG show the same numbers, computed like the results
  * table (labelVolumes, allDice) plus HD95.
  */
@@ -43,7 +48,8 @@ export function caseSummaryMasks(
   masks: readonly SummaryMaskInput[],
   grid: { dims: readonly [number, number, number]; spacingMm: readonly [number, number, number]; voxelMl: number },
   reference: ArrayLike<number> | null,
-  shiftScore: number | null,
+  reading: SignalReading | null,
+  decision: string | null = null,
 ): CaseSummaryMasks {
   const rows = masks.map(({ name, labels }) => ({
     name,
@@ -55,6 +61,7 @@ export function caseSummaryMasks(
   return {
     rows,
     reference: reference ? { labels: labelVolumes(reference as Uint8Array, grid.voxelMl), regions: regionVolumes(reference, grid.voxelMl) } : null,
-    shift: shiftScore === null || shiftScore === undefined ? null : { ...readShiftScore(shiftScore), score: shiftScore },
+    signal: reading ? { ...describeSignalReading(reading), name: SIGNAL_SHORT_NAMES[reading.signal], value: reading.value, percentile: reading.percentile } : null,
+    decision,
   };
 }

@@ -1,5 +1,5 @@
 export { maskChanges, CHANGE_VALUES, type ChangeKind, type MaskChanges } from './maskChanges.ts';
-export { readShiftScore, SHIFT_READING_THRESHOLDS, type ShiftLevel, type ShiftReading } from './shiftReading.ts';
+export { describeSignalReading, SHIFT_SCORE_NOTE, SIGNAL_SHORT_NAMES, type SignalLevel, type SignalWords } from './signalWords.ts';
 export { lossCurvesCsv, type CurveForCsv } from './lossCurvesCsv.ts';
 export { caseStem } from './caseStem.ts';
 export { caseFacts } from './caseFacts.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { caseStem, lossCurvesCsv, maskChanges, readShiftScore, SHIFT_READING_THRESHOLDS } from './index.ts';
+import { caseStem, describeSignalReading, lossCurvesCsv, maskChanges } from './index.ts';
+import type { SignalReading } from '../decision/index.ts';
 
 describe('maskChanges', () => {
   it('classifies every voxel as unchanged, gained, lost or relabelled', () => {
@@ -14,16 +15,15 @@ describe('maskChanges', () => {
   });
 });
 
-describe('readShiftScore', () => {
-  it('reads below, between and above the thresholds', () => {
-    const { close, far } = SHIFT_READING_THRESHOLDS;
-    expect(close).toBeLessThan(far);
-    expect(readShiftScore(close * 0.5).level).toBe('close');
-    expect(readShiftScore(close).level).toBe('moderate');
-    expect(readShiftScore((close + far) / 2).level).toBe('moderate');
-    expect(readShiftScore(far).level).toBe('far');
-    expect(readShiftScore(far).label).toMatch(/far from training data/);
-    expect(readShiftScore(Number.NaN).label).toBe('not measurable');
+describe('describeSignalReading', () => {
+  const reading = (value: number, trainingMax: number): SignalReading => ({ signal: 'tumourEntropy', value, percentile: 50, trainingMax, ratio: value / trainingMax });
+  it('says "within" up to the highest training scan and "beyond" above it, never near/far', () => {
+    expect(describeSignalReading(reading(0.1, 0.2)).level).toBe('within');
+    expect(describeSignalReading(reading(0.2, 0.2)).level).toBe('within');
+    const beyond = describeSignalReading(reading(0.3, 0.2));
+    expect(beyond.level).toBe('beyond');
+    expect(beyond.advice).toContain('1.5×');
+    for (const w of [describeSignalReading(reading(0.1, 0.2)), beyond]) expect(`${w.label} ${w.advice}`).not.toMatch(/far|moderately/);
   });
 });
 
@@ -73,12 +73,12 @@ describe('caseFacts', () => {
 });
 
 describe('caseSummaryMasks', () => {
-  it('reports volumes per label and region, Dice and HD95 per region, and the shift reading', async () => {
+  it('reports volumes per label and region, Dice and HD95 per region, and the signal reading and decision', async () => {
     const { caseSummaryMasks } = await import('./index.ts');
     const dims = [4, 1, 1] as const;
     const ref = Uint8Array.from([1, 2, 4, 0]);
     const pred = Uint8Array.from([1, 2, 2, 0]);
-    const s = caseSummaryMasks([{ name: 'A', labels: pred }], { dims, spacingMm: [1, 1, 1], voxelMl: 0.001 }, ref, 7);
+    const s = caseSummaryMasks([{ name: 'A', labels: pred }], { dims, spacingMm: [1, 1, 1], voxelMl: 0.001 }, ref, { signal: 'tumourEntropy', value: 0.3, percentile: 100, trainingMax: 0.2, ratio: 1.5 }, 'kept the baseline');
     const row = s.rows[0];
     expect(row.labels.map((l) => [l.key, l.voxels])).toEqual([['NCR', 1], ['ED', 2], ['ET', 0]]);
     expect(row.regions.map((r) => [r.key, r.voxels])).toEqual([['ET', 0], ['TC', 1], ['WT', 3]]);
@@ -87,8 +87,8 @@ describe('caseSummaryMasks', () => {
     expect(row.hd95!.ET).toBeCloseTo(Math.hypot(4, 1, 1), 9);
     expect(row.hd95!.WT).toBe(0);
     expect(s.reference!.regions.map((r) => r.voxels)).toEqual([1, 2, 3]);
-    expect(s.shift!.score).toBe(7);
-    expect(s.shift!.level).toBe(readShiftScore(7).level);
-    expect(caseSummaryMasks([{ name: 'A', labels: pred }], { dims, spacingMm: [1, 1, 1], voxelMl: 1 }, null, null)).toMatchObject({ reference: null, shift: null, rows: [{ dice: null, hd95: null }] });
+    expect(s.signal).toMatchObject({ value: 0.3, percentile: 100, level: 'beyond' });
+    expect(s.decision).toBe('kept the baseline');
+    expect(caseSummaryMasks([{ name: 'A', labels: pred }], { dims, spacingMm: [1, 1, 1], voxelMl: 1 }, null, null)).toMatchObject({ reference: null, signal: null, decision: null, rows: [{ dice: null, hd95: null }] });
   });
 });

@@ -83,3 +83,11 @@ export function applyGainOffset(values: Float64Array, step: Step<'gainOffset'>, 
   for (let n = 0; n < out.length; n++) if (ctx.support[n]) out[n] = step.gain * values[n] + offset;
   return out;
 }
+
+export function applyCompressTop(values: Float64Array, step: Step<'compressTop'>, ctx: StepContext): Float64Array {
+  const out = values.slice();
+  if (ctx.stats.count === 0) return out;
+  const t = ctx.stats.quantile(step.quantile);
+  for (let n = 0; n < out.length; n++) if (ctx.support[n] && values[n] > t) out[n] = t + step.factor * (values[n] - t);
+  return out;
+}

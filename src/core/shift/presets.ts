@@ -1,5 +1,6 @@
 import { subSeed, uniformStream } from './seed.ts';
 import type { Severity, ShiftStep } from './types.ts';
+import { MODALITIES, type Modality } from '../modality/index.ts';
 
 /** A preset's parameter: what it is and its value at severities 1…4 (severity 0 applies nothing). */
 export interface PresetParam {
@@ -19,7 +20,7 @@ export interface ShiftPreset {
   summary: string;
   params: Record<string, PresetParam>;
   /** The steps for one modality, in the order they run, from this severity's parameter values. */
-  steps(p: Record<string, number>, draw: PresetDraw): ShiftStep[];
+  steps(p: Record<string, number>, draw: PresetDraw, modality: Modality): ShiftStep[];
 }
 
 const param = (label: string, ...levels: [number, number, number, number]): PresetParam => ({ label, levels });
@@ -92,6 +93,14 @@ export const SHIFT_PRESETS = {
     params: { gamma: param('γ', 1.2, 1.45, 1.75, 2.1) },
     steps: (p) => [{ kind: 'gamma', gamma: p.gamma }],
   },
+  'weak-enhancement': {
+    summary: 'weak contrast enhancement (low or late gadolinium dose): T1Gd\'s brightest voxels pulled towards the rest; other modalities unchanged',
+    params: {
+      quantile: param('T1Gd brain quantile above which intensities are compressed', 0.97, 0.95, 0.93, 0.9),
+      factor: param('compression factor above it', 0.7, 0.5, 0.3, 0.15),
+    },
+    steps: (p, _d, modality) => (modality === 't1ce' ? [{ kind: 'compressTop', quantile: p.quantile, factor: p.factor }] : []),
+  },
   'gain-offset': {
     summary: 'linear rescaling (undone by the model’s per-modality z-score: a control)',
     params: {
@@ -137,7 +146,7 @@ export function presetSteps(preset: ShiftPresetName, severity: Severity, seed: n
     uniform,
     seed: () => subSeed(seed, stream, ++steps),
   };
-  return def.steps(values, draw);
+  return def.steps(values, draw, MODALITIES[stream]);
 }
 
 /** The preset × severity table as Markdown (the shift README embeds it; a test keeps them equal). */

@@ -3,7 +3,7 @@ import type { NiftiVolume, VoxelArray } from '../volume/index.ts';
 import { applyBiasField } from './biasField.ts';
 import { applyBlur } from './blur.ts';
 import { brainStats, supportOf } from './brainStats.ts';
-import { applyContrast, applyGainOffset, applyGamma } from './intensity.ts';
+import { applyCompressTop, applyContrast, applyGainOffset, applyGamma } from './intensity.ts';
 import { applyRicianNoise } from './ricianNoise.ts';
 import { applyThickSlices } from './thickSlices.ts';
 import type { ShiftStep, StepContext } from './types.ts';
@@ -23,6 +23,8 @@ export function applyStep(values: Float64Array, step: ShiftStep, ctx: StepContex
       return applyRicianNoise(values, step, ctx);
     case 'gamma':
       return applyGamma(values, step, ctx);
+    case 'compressTop':
+      return applyCompressTop(values, step, ctx);
     case 'gainOffset':
       return applyGainOffset(values, step, ctx);
   }

@@ -24,7 +24,12 @@ export type ShiftStep =
   /** x ↦ R·(x/R)^gamma, R = the modality's brain p99. */
   | { kind: 'gamma'; gamma: number }
   /** x ↦ gain·x + offset × the modality's median brain intensity. */
-  | { kind: 'gainOffset'; gain: number; offset: number };
+  | { kind: 'gainOffset'; gain: number; offset: number }
+  /**
+   * Above the modality's brain quantile q (0…1), x ↦ t + factor·(x − t), t = that quantile:
+   * the brightest voxels (on T1Gd, the enhancing tumour and vessels) come closer to the rest.
+   */
+  | { kind: 'compressTop'; quantile: number; factor: number };
 
 export type ShiftKind = ShiftStep['kind'];
 

@@ -1,3 +1,5 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { BnReference } from '../tta/klAlignmentLoss.ts';
 import type { FeatureMoments } from './featureMoments.ts';
 
 /** How the calibration's feature moments were measured (a new scan must be measured the same way). */
@@ -80,4 +82,17 @@ export function parseCalibration(json: unknown, modelChecksum: string): Calibrat
   if (c.modelChecksum !== modelChecksum) throw new Error(`this calibration belongs to another model (checksum ${c.modelChecksum}, model ${modelChecksum}): run \`attune calibrate\` again`);
   if (!Array.isArray(c.scans) || c.scans.length < 2) throw new Error('a calibration needs at least 2 scans');
   return c as Calibration;
+}
+
+/** The calibration's brain-pixel reference as tensors: the `pixels: 'brain'` adaptation's target (caller disposes). */
+export function brainReferenceTensors(calibration: Calibration): BnReference {
+  const ref = featureReference(calibration.scans);
+  return Object.fromEntries(Object.entries(ref).map(([l, r]) => [l, { mean: tf.tensor1d(r.mean), variance: tf.tensor1d(r.variance) }]));
+}
+
+export function disposeReference(ref: BnReference): void {
+  Object.values(ref).forEach((m) => {
+    m.mean.dispose();
+    m.variance.dispose();
+  });
 }

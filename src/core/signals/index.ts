@@ -1,6 +1,6 @@
 export { measureFeatureMoments, type FeatureMoments, type FeatureMomentsOptions } from './featureMoments.ts';
 export {
-  average, featureReference, parseCalibration, std,
+  average, brainReferenceTensors, disposeReference, featureReference, parseCalibration, std,
   type Calibration, type CalibrationMeasurement, type CalibrationScan, type FeatureReference,
 } from './calibration.ts';
 export { featureKl } from './featureKl.ts';

@@ -18,6 +18,7 @@ import {
   statsSliceIndices,
   type AdaptMode,
   type AdaptSettings,
+  type BnReference,
 } from './index.ts';
 
 const arch = { bnLayers: ['a', 'b'], klEpsilon: 0 };
@@ -270,8 +271,8 @@ describe('adaptCase', () => {
     const reference = tf.tidy(() => {
       const x = tf.tensor4d(data, shape);
       const brain = tf.cast(tf.any(tf.notEqual(x, 0), 3), 'float32') as tf.Tensor3D;
-      return forwardNetwork(model.weights, model.arch, x, { collectBnMoments: true, momentsMask: brain, stopAfter: 'down1_conv2_bn' }).bnMoments!;
-    });
+      return forwardNetwork(model.weights, model.arch, x, { collectBnMoments: true, momentsMask: brain, stopAfter: 'down1_conv2_bn' }).bnMoments! as unknown as tf.TensorContainer;
+    }) as unknown as BnReference;
     const n0 = tf.memory().numTensors;
     const near = await adaptCase(model, inDomain, settings('bn', { pixels: 'brain', layers: 'shallow', iterations: 0 }), { brainReference: reference });
     const far = await adaptCase(model, shifted, settings('bn', { pixels: 'brain', layers: 'shallow', iterations: 4 }), { brainReference: reference });

@@ -1,0 +1,47 @@
+import type { ReadableSignal, SignalReading } from '../decision/signalReading.ts';
+
+/** Short names of the decision signals, for a badge. */
+export const SIGNAL_SHORT_NAMES: Record<ReadableSignal, string> = {
+  tumourEntropy: 'Uncertainty inside the tumour',
+  featureZ: 'Low-level feature shift',
+  featureKl: 'Low-level feature KL',
+  flipDisagreement: 'Left–right disagreement',
+};
+
+/**
+ * Why the method's shift score gets no verdict: measured on held-out scans it was higher on
+ * in-domain validation scans (21.7, 31.8) than on failing scans from other institutions
+ * (3.7–7.4); its deep layers follow tumour and anatomy, not the scanner (issue 15).
+ */
+export const SHIFT_SCORE_NOTE =
+  'The method’s KL alignment loss of the shipped model (iteration 0). It is not read as near or far: on held-out scans it followed tumour and anatomy more than the scanner.';
+
+export type SignalLevel = 'within' | 'beyond';
+
+export interface SignalWords {
+  level: SignalLevel;
+  /** A short phrase for the badge. */
+  label: string;
+  /** One sentence for a clinician. */
+  advice: string;
+}
+
+/**
+ * The words for a signal reading. Only two levels, both about where the scan falls among
+ * the training scans' own values, because that is all a 10-scan calibration supports; what a
+ * level has meant for accuracy is measured in BENCHMARKS.md ("Adapt when it helps").
+ */
+export function describeSignalReading(r: SignalReading): SignalWords {
+  if (r.ratio <= 1) {
+    return {
+      level: 'within',
+      label: 'within the training scans’ range',
+      advice: `At or below the highest value among the training scans (percentile ${r.percentile.toFixed(0)}): the model is about as sure of this scan as of scans like the ones it learned from. That does not guarantee the mask; check it as usual.`,
+    };
+  }
+  return {
+    level: 'beyond',
+    label: 'beyond every training scan',
+    advice: `${r.ratio.toFixed(1)}× the highest value among the training scans: the model is less sure of this scan than of any scan it learned from. Check the mask closely before trusting it.`,
+  };
+}
