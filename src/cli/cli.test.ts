@@ -7,6 +7,7 @@ import { makeSyntheticCase } from '../core/synthetic/index.ts';
 import { readNifti } from '../core/volume/index.ts';
 import type { BenchmarkRecord } from './benchmarkTable.ts';
 import { main } from './main.ts';
+import type { Calibration } from '../core/signals/index.ts';
 
 /** Runs the CLI in-process, capturing stdout/stderr. */
 async function run(args: string[]) {
@@ -73,11 +74,51 @@ describe('attune CLI', () => {
     for (const v of new Set(mask.data)) expect([0, 1, 2, 4]).toContain(v);
   }, 120_000);
 
+  it('calibrate writes the reference next to the model; then auto reads scans against it and records its decision', async () => {
+    const folders = [1, 2, 3].map((seed) => {
+      const c = makeSyntheticCase({ seed: 10 + seed, caseId: `Train${seed}` });
+      const dir = join(root, 'train', c.caseId);
+      mkdirSync(dir, { recursive: true });
+      for (const f of Object.values(c.files)) writeFileSync(join(dir, f.name), f.bytes as Uint8Array);
+      return dir;
+    });
+    const c = await run(['calibrate', ...folders, '--model', modelDir, '--slices', '6']);
+    expect(c.code, c.stderr).toBe(0);
+    const calibration = JSON.parse(readFileSync(join(modelDir, 'calibration.json'), 'utf8')) as Calibration;
+    expect(calibration.scans.map((x) => x.name)).toEqual(['Train1', 'Train2', 'Train3']);
+    expect(calibration.measurement.slices).toBe(6);
+    for (const x of calibration.scans) {
+      // leave-one-out feature readings and the source model's own output signals
+      for (const k of ['featureKl', 'featureZ', 'tumourEntropy', 'flipDisagreement']) expect(Number.isFinite(x.outputs[k]), k).toBe(true);
+    }
+    const json = join(root, 'auto.json');
+    const b = await run(['benchmark', cases, '--modes', 'none,auto', '--json', json, '--model', modelDir]);
+    expect(b.code, b.stderr).toBe(0);
+    const recs = JSON.parse(readFileSync(json, 'utf8')) as BenchmarkRecord[];
+    const autos = recs.filter((x) => x.mode === 'auto');
+    expect(autos).toHaveLength(2);
+    for (const a of autos) {
+      expect(a.decision!.reason.length).toBeGreaterThan(20);
+      expect(a.decision!.reading!.signal).toBe('tumourEntropy');
+      expect(Number.isFinite(a.decision!.baseline.featureZ)).toBe(true);
+      if (a.decision!.kept === 'baseline') expect(a.dice).toEqual(recs.find((x) => x.case === a.case && x.mode === 'none')!.dice);
+    }
+    expect(b.stderr).toMatch(/Case1 auto: baseline (kept without adapting|looks unreliable)/);
+    // segment: auto is the default mode and says what it decided
+    const s = await run(['segment', join(cases, 'Case1'), '--out', join(root, 'auto.nii.gz'), '--model', modelDir]);
+    expect(s.code, s.stderr).toBe(0);
+    expect(s.stderr).toMatch(/tumourEntropy [\d.]+ \(training scans' highest [\d.]+, percentile \d+\)/);
+    expect(s.stderr).toMatch(/auto: baseline/);
+    expect((await run(['calibrate', folders[0], '--model', modelDir])).stderr).toMatch(/at least 3 training case folders/);
+  }, 240_000);
+
   it('refuses bad arguments with a specific message', async () => {
     expect((await run(['benchmark', cases, '--modes', 'magic', '--model', modelDir])).stderr).toMatch(/unknown adaptation mode "magic"/);
     expect((await run(['benchmark', cases, '--lr', 'fast', '--model', modelDir])).stderr).toMatch(/--lr must be a number/);
     expect((await run(['benchmark', cases, '--colour', 'red'])).stderr).toMatch(/unknown option --colour/);
     expect((await run(['segment', cases])).stderr).toMatch(/--out <mask.nii.gz> is required/);
     expect((await run(['frobnicate'])).code).toBe(2);
+    expect((await run(['segment', join(cases, 'Case1'), '--mode', 'tent', '--layers', 'shallow', '--out', join(root, 'x.nii'), '--model', modelDir])).stderr).toMatch(/--layers \/ --pixels are variants of the alignment objective/);
+    expect((await run(['segment', join(cases, 'Case1'), '--mode', 'bn', '--pixels', 'skull', '--out', join(root, 'x.nii'), '--model', modelDir])).stderr).toMatch(/unknown pixel set "skull"/);
   });
 });

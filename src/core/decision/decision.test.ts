@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useNodeBackend } from '../../node/useNodeBackend.ts';
+import { loadCase } from '../case/index.ts';
+import { decodeModel, type AttuneModel } from '../model/index.ts';
+import { makeTinyModelFiles } from '../model/testing/tinyModel.ts';
+import { preprocess, type PreprocessedCase } from '../preprocess/index.ts';
+import type { AdaptedEvidence, BaselineEvidence } from '../signals/index.ts';
+import { craftedCalibration } from '../signals/testing/craftedCalibration.ts';
+import { makeSyntheticCase } from '../synthetic/index.ts';
+import { DEFAULT_SETTINGS, registerWasmConv2dBackpropFilter } from '../tta/index.ts';
+import { autoAdapt, decideFromEvidence, decideToAdapt, keepOrFallBack, type AutoPolicy, type SignalReading } from './index.ts';
+
+const policy: AutoPolicy = { signal: 'tumourEntropy', adaptAboveRatio: 1.2, variant: 'tent', settings: { ...DEFAULT_SETTINGS.tent, iterations: 3, statsSlices: 4 }, maxVolumeChange: 0.5, requireEntropyDrop: true };
+const reading = (ratio: number): SignalReading => ({ signal: 'tumourEntropy', value: ratio * 0.1, percentile: ratio > 1 ? 100 : 50, trainingMax: 0.1, ratio });
+const base: BaselineEvidence = { tumourEntropy: 0.3, brainEntropy: 0.05, tumourVoxels: 100, flipDisagreement: 0.1 };
+const adapted = (over: Partial<AdaptedEvidence>): AdaptedEvidence => ({ tumourEntropy: 0.2, brainEntropy: 0.04, tumourVoxels: 110, volumeChange: 0.1, lossDrop: 0.2, ...over });
+
+describe('the decision, step by step', () => {
+  it('adapts only above the threshold, and says so with the numbers', () => {
+    expect(decideToAdapt(reading(1.2), policy).adapt).toBe(false); // at the threshold: not above it
+    const yes = decideToAdapt(reading(1.5), policy);
+    expect(yes.adapt).toBe(true);
+    expect(yes.reason).toMatch(/unreliable.*1\.5× the highest training scan.*adapted with TENT/);
+    expect(decideToAdapt(reading(0.5), policy).reason).toMatch(/kept without adapting.*percentile 50/);
+  });
+
+  it('falls back when the adapted mask drifted, vanished or did not become more confident', () => {
+    expect(keepOrFallBack(base, adapted({}), policy)).toMatchObject({ keep: true });
+    expect(keepOrFallBack(base, adapted({ volumeChange: 0.8 }), policy)).toMatchObject({ keep: false, reason: expect.stringMatching(/changed 80 %/) });
+    expect(keepOrFallBack(base, adapted({ volumeChange: Infinity }), policy)).toMatchObject({ keep: false, reason: expect.stringMatching(/appeared from nothing/) });
+    expect(keepOrFallBack(base, adapted({ tumourVoxels: 0, volumeChange: 0.3 }), policy)).toMatchObject({ keep: false, reason: expect.stringMatching(/no tumour left/) });
+    expect(keepOrFallBack(base, adapted({ tumourEntropy: 0.35 }), policy)).toMatchObject({ keep: false, reason: expect.stringMatching(/not more confident/) });
+    expect(keepOrFallBack(base, adapted({ tumourEntropy: 0.35 }), { ...policy, requireEntropyDrop: false })).toMatchObject({ keep: true });
+  });
+});
+
+describe('autoAdapt end to end (tiny model, phantom)', () => {
+  let model: AttuneModel;
+  let pre: PreprocessedCase;
+  const files = makeTinyModelFiles();
+  beforeAll(async () => {
+    await useNodeBackend('wasm');
+    registerWasmConv2dBackpropFilter();
+    model = decodeModel(files.manifest, [files.weights]);
+    const { check } = await loadCase(Object.values(makeSyntheticCase({ seed: 6, dims: [40, 40, 12] }).files));
+    pre = preprocess(check.mriCase!.modalities);
+  });
+  const options = { batchSize: 6, postprocess: false as const };
+
+  it('without a calibration: the baseline, no adaptation, and the reason', async () => {
+    const r = await autoAdapt(model, pre, null, policy, options);
+    expect(r.decision).toMatchObject({ kept: 'baseline', adaptedWith: null, reading: null });
+    expect(r.decision.reason).toMatch(/no calibration/);
+    expect(r.segmentation).toBe(r.baselineSegmentation);
+    expect(r.adaptation).toBeUndefined();
+  });
+
+  it('a scan within the training range: the baseline, without adapting', async () => {
+    const r = await autoAdapt(model, pre, craftedCalibration(files, 1e6), policy, options);
+    expect(r.decision.kept).toBe('baseline');
+    expect(r.adaptedSegmentation).toBeUndefined();
+    expect(r.decision.reading!.percentile).toBe(0);
+  });
+
+  it('never keeps a mask it rejected: an impossible drift bound adapts, then shows the baseline', async () => {
+    const n0 = tf.memory().numTensors;
+    const strict = { ...policy, maxVolumeChange: -1 };
+    const calibration = craftedCalibration(files, 1e-6);
+    const r = await autoAdapt(model, pre, calibration, strict, options);
+    expect(r.decision).toMatchObject({ kept: 'baseline', adaptedWith: 'tent' });
+    expect(r.decision.reason).toMatch(/unreliable.*fell back to the baseline/);
+    expect(r.adaptedSegmentation).toBeDefined();
+    expect(r.segmentation).toBe(r.baselineSegmentation);
+    expect(r.adaptation!.lossCurve).toHaveLength(4);
+    // The same decision from the same evidence (what the report replays).
+    expect(decideFromEvidence(calibration, strict, r.decision.baseline, () => r.decision.adapted)).toMatchObject({ kept: 'baseline', reason: r.decision.reason });
+    expect(tf.memory().numTensors).toBe(n0);
+  });
+
+  it('keeps the adapted mask when it passes the checks', async () => {
+    const lenient = { ...policy, maxVolumeChange: Infinity, requireEntropyDrop: false };
+    const r = await autoAdapt(model, pre, craftedCalibration(files, 1e-6), lenient, options);
+    expect(r.decision.kept).toBe('adapted');
+    expect(r.segmentation).toBe(r.adaptedSegmentation);
+    expect(r.decision.reason).toMatch(/kept because/);
+  });
+});
