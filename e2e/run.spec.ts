@@ -56,7 +56,7 @@ test('empty state: demo buttons, citation, backend badge; settings are remembere
   // The demo's "other scanner" variant: the real case through the shift simulator (in the worker).
   await page.getByTestId('brats-demo-shifted').click();
   await expect(page.getByTestId('file-row').locator('.file-name')).toHaveText(
-    ['t1', 't1ce', 't2', 'flair', 'seg'].map((s) => `BraTS2021_00324-different-vendor3_${s}.nii`),
+    ['t1', 't1ce', 't2', 'flair', 'seg'].map((s) => `BraTS2021_00324-low-field3_${s}.nii`),
     { timeout: 120_000 },
   );
   await expect(page.getByTestId('case-ready')).toContainText('with a label map');

@@ -28,7 +28,7 @@ export const DEMO_CASE = {
  * (src/core/shift) — another vendor's contrast, γ and scaling per modality — so the effect
  * of adaptation can be seen on a scan that is further from the training data.
  */
-export const OTHER_SCANNER = { preset: 'different-vendor', severity: 3, seed: 1, description: 'simulated: another vendor’s contrast, γ and scaling per modality (severity 3 of 4)' };
+export const OTHER_SCANNER = { preset: 'low-field', severity: 3, seed: 1, description: 'simulated: a low-field scanner’s flatter contrast, lower resolution and lower SNR (severity 3 of 4)' };
 
 export const BRATS_CITATION =
   'RSNA-ASNR-MICCAI BraTS 2021 training data. Cite: U. Baid et al., "The RSNA-ASNR-MICCAI BraTS 2021 Benchmark on Brain Tumor Segmentation and Radiogenomic Classification", arXiv:2107.02314; B. H. Menze et al., IEEE TMI 34(10), 2015; S. Bakas et al., Scientific Data 4:170117, 2017. Institution partitions: FeTS 2022, S. Pati et al., arXiv:2105.05874.';

@@ -66,8 +66,8 @@ describe('attune shift', () => {
     const plain = (await readCaseFolder(join(out, 'Case7-noisy-s3'))).check.mriCase!;
     expect(sameVoxels(seeded.modalities.flair.data, plain.modalities.flair.data)).toBe(false);
 
-    expect((await run(['shift', source, '--preset', 'gamma', '--severity', '0', '--out', out])).code).toBe(0);
-    const identity = (await readCaseFolder(join(out, 'Case7-gamma-s0'))).check.mriCase!;
+    expect((await run(['shift', source, '--preset', 'gamma-mild', '--severity', '0', '--out', out])).code).toBe(0);
+    const identity = (await readCaseFolder(join(out, 'Case7-gamma-mild-s0'))).check.mriCase!;
     const original = (await readCaseFolder(source)).check.mriCase!;
     for (const m of MODALITIES) expect(sameVoxels(identity.modalities[m].data, original.modalities[m].data)).toBe(true);
   });
@@ -75,7 +75,7 @@ describe('attune shift', () => {
   it('refuses bad arguments with a specific message and writes nothing', async () => {
     const bad = join(root, 'never');
     const cases: [string[], RegExp][] = [
-      [['--preset', 'hospital-b', '--severity', '1'], /unknown shift preset "hospital-b" \(known: low-field, different-vendor, thick-slices, bias-field, noisy/],
+      [['--preset', 'hospital-b', '--severity', '1'], /unknown shift preset "hospital-b" \(known: low-field, vendor-mild, thick-slices, bias-field, noisy/],
       [['--preset', 'noisy', '--severity', '5'], /shift severity must be an integer from 0 \(none\) to 4, got "5"/],
       [['--preset', 'noisy', '--severity', 'high'], /shift severity must be an integer from 0 \(none\) to 4, got "high"/],
       [['--preset', 'noisy', '--severity', '1', '--seed', '-2'], /shift seed must be an integer/],

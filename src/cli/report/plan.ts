@@ -25,7 +25,7 @@ export function defaultPlanOptions(split: ReportSplit): ReportPlanOptions {
   return {
     tableModes: ['none', 'normalizer', 'bn', 'tent', 'adabn'],
     sweepCases: [split.target[0], split.validation[0]],
-    sweepPresets: ['low-field', 'different-vendor'],
+    sweepPresets: ['low-field', 'thick-slices'],
     sweepSeverities: [2, 4],
     sweepModes: ['none', 'bn', 'adabn'],
     sensitivityCase: split.target[split.target.length - 1],

@@ -10,8 +10,9 @@ import { CALIBRATION_FILE } from '../calibrate.ts';
 import { evaluationScans, shardScans } from '../evaluation/plan.ts';
 import { EVALUATION_RUNS, loadEvaluationRecords, renderEvaluation, spliceEvaluation } from '../evaluation/render.ts';
 import { cachedEvaluation, runEvaluation } from '../evaluation/runEvaluation.ts';
+import { PRESET_RUNS, runPresetChecks } from '../evaluation/presetChecks.ts';
 
-export const REPORT_FLAGS = ['data', 'runs', 'out', 'shard', 'model', 'backend', 'list', 'part', 'evaluation-runs'] as const;
+export const REPORT_FLAGS = ['data', 'runs', 'out', 'shard', 'model', 'backend', 'list', 'part', 'evaluation-runs', 'preset-runs'] as const;
 export const REPORT_SWITCHES = ['render-only'] as const;
 export const DEFAULT_DATA = '../shared/data/brats2021';
 export const DEFAULT_RUNS = 'runs/report';
@@ -63,6 +64,9 @@ async function evaluationReport(flags: Record<string, string>, modelDir: string,
     if (flags.list) {
       for (const s of mine) log(`  ${todo.includes(s) ? 'todo' : 'done'} ${s.case}`);
       return false;
+    }
+    if (!shard || shard[0] === shard[1] - 1) {
+      await runPresetChecks({ data: resolve(flags.data ?? DEFAULT_DATA), dir: resolve(flags['preset-runs'] ?? PRESET_RUNS), model: await loadModel(), machine: machineDescription(backend), log });
     }
     if (todo.length) {
       const calibration = parseCalibration(JSON.parse(await readFile(calibrationPath, 'utf8').catch(() => { throw new Error(`${calibrationPath} is missing: run \`attune calibrate <training folders>\` first`); })), (await loadModel()).checksum);

@@ -43,8 +43,8 @@ export const SHIFT_PRESETS = {
       { kind: 'ricianNoise', sigma: p.sigma, seed: d.seed() },
     ],
   },
-  'different-vendor': {
-    summary: "another vendor's sequence and reconstruction: per-modality contrast, gamma and scaling (random signs per modality)",
+  'vendor-mild': {
+    summary: "another vendor's intensities: per-modality contrast, gamma and scaling (random signs per modality); mild: the z-scoring absorbs most of it (BENCHMARKS.md, presets)",
     params: {
       jitter: param('contrast jitter: log-sd of each band slope', 0.1, 0.2, 0.3, 0.4),
       logGamma: param('γ = exp(±x), sign random per modality: x', 0.1, 0.2, 0.3, 0.4),
@@ -83,13 +83,13 @@ export const SHIFT_PRESETS = {
     params: { fwhmMm: param('blur FWHM, mm', 1.5, 2, 3, 4) },
     steps: (p) => [{ kind: 'blur', fwhmMm: p.fwhmMm }],
   },
-  contrast: {
-    summary: 'different tissue contrast (TE/TR/TI): random monotone remap of the intensity bands',
+  'contrast-mild': {
+    summary: 'different tissue contrast (TE/TR/TI): random monotone remap of the intensity bands; mild for this model (BENCHMARKS.md, presets)',
     params: { jitter: param('contrast jitter: log-sd of each band slope', 0.15, 0.3, 0.45, 0.6) },
     steps: (p, d) => [{ kind: 'contrast', tissueContrast: 1, jitter: p.jitter, seed: d.seed() }],
   },
-  gamma: {
-    summary: 'intensity non-linearity of the reconstruction (same γ for every modality)',
+  'gamma-mild': {
+    summary: 'intensity non-linearity of the reconstruction (same γ for every modality); mild for this model (BENCHMARKS.md, presets)',
     params: { gamma: param('γ', 1.2, 1.45, 1.75, 2.1) },
     steps: (p) => [{ kind: 'gamma', gamma: p.gamma }],
   },
@@ -101,8 +101,8 @@ export const SHIFT_PRESETS = {
     },
     steps: (p, _d, modality) => (modality === 't1ce' ? [{ kind: 'compressTop', quantile: p.quantile, factor: p.factor }] : []),
   },
-  'gain-offset': {
-    summary: 'linear rescaling (undone by the model’s per-modality z-score: a control)',
+  'gain-offset-control': {
+    summary: 'linear rescaling (undone by the model’s per-modality z-score: a control that must not hurt)',
     params: {
       gain: param('gain', 1.15, 1.3, 1.6, 2),
       offset: param('offset, × median brain intensity', 0.02, 0.04, 0.06, 0.08),
