@@ -13,7 +13,8 @@ import { makeSyntheticCase } from '../src/core/synthetic/index.ts';
 import { adaptAndSegment, DEFAULT_SETTINGS, statsSliceBatch } from '../src/core/tta/index.ts';
 import { limitsFor, planRun, weightBytesOf } from '../src/core/memory/index.ts';
 import { pickBackend } from '../src/worker/backend.ts';
-import { loadModel } from '../src/worker/loadModel.ts';
+import { fetchCalibration, loadModel } from '../src/worker/loadModel.ts';
+import { DEFAULT_POLICY, autoAdapt } from '../src/core/decision/index.ts';
 import { SHIPPED_MODEL } from '../src/worker/shippedModel.ts';
 
 const q = new URLSearchParams(location.search);
@@ -67,7 +68,7 @@ async function main() {
   };
   const baselineBytes = realBytes();
   const modes: Record<string, { adaptSeconds: number; segmentSeconds: number; ratio: number; realBytes: number; adaptBatchSize: number }> = {};
-  for (const mode of ['bn', 'normalizer'] as const) {
+  for (const mode of ['bn', 'normalizer', 'tent'] as const) {
     const settings = { ...DEFAULT_SETTINGS[mode], iterations };
     let segmentSeconds = 0, adaptSeconds = 0;
     // the worker's memory plan for this backend: how many statistics slices per pass
@@ -81,10 +82,24 @@ async function main() {
     modes[mode] = { adaptSeconds, segmentSeconds, ratio: (adaptSeconds + segmentSeconds) / baseline, realBytes: realBytes(), adaptBatchSize };
     log(`${mode}: ${iterations} it ${adaptSeconds.toFixed(2)} s + final ${segmentSeconds.toFixed(2)} s = ${modes[mode].ratio.toFixed(2)}× baseline; ${(modes[mode].realBytes / 2 ** 20).toFixed(0)} MiB heap/pool high-water mark, ${adaptBatchSize} slices per pass`);
   }
+  // auto (issue 15): what a clinician waits for by default — the baseline, its evidence, and
+  // the adaptation when the rule asks for it. Timed as decided on this case, and forced to
+  // adapt (threshold 0), against the app's run of the slowest single mode it could pick
+  // (baseline + that mode).
+  const { calibration } = await fetchCalibration(SHIPPED_MODEL, model.checksum);
+  const autoPlan = planRun(model.arch, { height: h, width: w }, weightBytesOf(model.weights), { batchSize, settings: [DEFAULT_POLICY.settings] }, limitsFor(picked.backend === 'webgpu' ? 'webgpu' : 'wasm'));
+  const picked1 = modes[DEFAULT_POLICY.settings.mode];
+  const singleRun = baseline + (picked1 ? picked1.adaptSeconds + picked1.segmentSeconds : NaN);
+  const auto: Record<string, { seconds: number; decision: string; ratioToBaseline: number; ratioToSingleMode: number }> = {};
+  for (const [label, policy] of [['as decided', DEFAULT_POLICY], ['forced to adapt', { ...DEFAULT_POLICY, adaptAboveRatio: 0 }]] as const) {
+    const [r, seconds] = await time(() => autoAdapt(model, pre, calibration, policy, { batchSize, adaptBatchSize: autoPlan.adaptBatchSizes[0] }));
+    auto[label] = { seconds, decision: r.decision.reason, ratioToBaseline: seconds / baseline, ratioToSingleMode: seconds / singleRun };
+    log(`auto (${label}): ${seconds.toFixed(2)} s = ${(seconds / baseline).toFixed(2)}× baseline, ${(seconds / singleRun).toFixed(2)}× a run of ${DEFAULT_POLICY.variant}; ${r.decision.reason}`);
+  }
   const adapter = await (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ limits: Record<string, number> } | null> } }).gpu?.requestAdapter();
   (window as unknown as { __bench: unknown }).__bench = {
     backend: picked.backend, reason: picked.reason, shape: pre.shape, iterations, batchSize,
-    baselineSeconds: baseline, forwardMsPerSlice: forwardMs, modes, baselineBytes,
+    baselineSeconds: baseline, forwardMsPerSlice: forwardMs, modes, baselineBytes, auto,
     memory: tf.memory(),
     limits: adapter ? { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize, maxComputeWorkgroupsPerDimension: adapter.limits.maxComputeWorkgroupsPerDimension } : null,
   };

@@ -27,7 +27,7 @@ const browser = await chromium.launch({
   args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
 });
 
-type Bench = { error?: string; backend: string; shape: number[]; baselineSeconds: number; forwardMsPerSlice: number; modes: Record<string, { adaptSeconds: number; segmentSeconds: number; ratio: number; realBytes: number; adaptBatchSize: number }>; baselineBytes: number; limits: unknown; memory: unknown };
+type Bench = { error?: string; backend: string; shape: number[]; baselineSeconds: number; forwardMsPerSlice: number; modes: Record<string, { adaptSeconds: number; segmentSeconds: number; ratio: number; realBytes: number; adaptBatchSize: number }>; auto: Record<string, { seconds: number; decision: string; ratioToBaseline: number; ratioToSingleMode: number }>; baselineBytes: number; limits: unknown; memory: unknown };
 
 async function inBrowser(query: string): Promise<Bench> {
   const page = await browser.newPage();
@@ -50,6 +50,9 @@ try {
   for (const [m, r] of Object.entries(wasm.modes)) {
     console.log(`  P1 ${m}: (${iterations} iterations ${r.adaptSeconds.toFixed(2)} s + final ${r.segmentSeconds.toFixed(2)} s) / baseline = ${r.ratio.toFixed(2)}× (target ≤ 4×)`);
     console.log(`  P3 ${m}: wasm heap high-water mark ${mib(r.realBytes)} after this mode (inference alone: ${mib(wasm.baselineBytes)}; adaptation in passes of ${r.adaptBatchSize} of the 8 statistics slices) (target ≤ 1024 MiB)`);
+  }
+  for (const [label, a] of Object.entries(wasm.auto)) {
+    console.log(`  P1 auto (${label}): ${a.seconds.toFixed(2)} s = ${a.ratioToBaseline.toFixed(2)}× baseline; ${a.ratioToSingleMode.toFixed(2)}× the app's run of the mode it adapts with (target ≤ 2×) — ${a.decision}`);
   }
   console.log(`  P2: tfjs wasm ${wasm.forwardMsPerSlice.toFixed(1)} ms/slice vs PyTorch CPU (${torch.threads} threads) ${torch.forwardMsPerSlice.toFixed(1)} ms/slice = ${(wasm.forwardMsPerSlice / torch.forwardMsPerSlice).toFixed(2)}× (target ≤ 1.5×)`);
   if (!args.includes('--skip-webgpu')) {

@@ -183,6 +183,8 @@ function validSettings(s: unknown, mode: AdaptMode): AdaptSettings {
     learningRate: typeof v.learningRate === 'number' && !settingProblem('learningRate', v.learningRate) ? v.learningRate : d.learningRate,
     iterations: typeof v.iterations === 'number' && !settingProblem('iterations', v.iterations) ? v.iterations : d.iterations,
     statsSlices: typeof v.statsSlices === 'number' && !settingProblem('statsSlices', v.statsSlices) ? v.statsSlices : d.statsSlices,
+    ...(v.layers === 'shallow' ? { layers: 'shallow' as const } : {}),
+    ...(v.pixels === 'brain' ? { pixels: 'brain' as const } : {}),
   };
 }
 

@@ -25,8 +25,10 @@ common: [--model <dir with model.json>] [--backend wasm|cpu] [--batch slices per
                    (reference + training-scan signal values for the shift reading and the auto mode)
   attune report [--data ../shared/data/brats2021] [--runs runs/report] [--out BENCHMARKS.md]
                 [--shard i/n] [--list yes] [--part all|classic|evaluation] [--evaluation-runs bench/runs/evaluation]
-                [--render-only]   (runs what is missing, rewrites the report sections + bench/figures/*.svg;
-                                   --render-only: from the recorded runs alone, nothing is run)`;
+                [--evaluation-cases <folder of labelled cases>] [--render-only]
+                (runs what is missing, rewrites the report sections + bench/figures/*.svg;
+                 --render-only: from the recorded runs alone, nothing is run;
+                 --evaluation-cases: your own labelled cases instead of the built-in evaluation set)`;
 
 const modelDirOf = (flags: Record<string, string>) => flags.model ?? DEFAULT_MODEL_DIR;
 

@@ -14,7 +14,7 @@ import { fallbackNotice, GpuFailure, injectedFault, runWithGpuFallback, type Gpu
 import { buildModel, fetchCalibration, fetchModelFiles, type ModelFiles } from './loadModel.ts';
 import type { AutoResultMessage, BackendName, ModeResult, SignalResult, WorkerEvent, WorkerRequest } from './protocol.ts';
 import { DEFAULT_POLICY, autoAdaptFromBaseline, readSignal } from '../core/decision/index.ts';
-import { baselineEvidence, type Calibration } from '../core/signals/index.ts';
+import { baselineEvidence, brainReferenceTensors, disposeReference, type Calibration } from '../core/signals/index.ts';
 import type { WorkerFault } from './workerDeath.ts';
 
 /**
@@ -128,7 +128,10 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>) {
     const results: ModeResult[] = [];
     const modeCount = req.settings.length;
     for (const [i, settings] of p.settings.slice(0, modeCount).entries()) {
+      if (settings.pixels === 'brain' && !calibration) throw new Error('the brain-pixel variant aligns to the calibrated reference, and this model has no calibration: choose "All pixels"');
+      const brainReference = settings.pixels === 'brain' ? brainReferenceTensors(calibration!) : undefined;
       const { segmentation, report, segmentSeconds } = await adaptAndSegment(m, pre, settings, {
+        brainReference,
         batchSize: p.batchSize,
         adaptBatchSize: p.adaptBatchSizes[i],
         checkCancelled: checkCancel,
@@ -142,7 +145,7 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>) {
           checkpoint('inference', done);
         },
         postprocess: req.postprocess,
-      });
+      }).finally(() => brainReference && disposeReference(brainReference));
       results.push({ report, labels: segmentation.labels, segmentSeconds });
     }
     let auto: AutoResultMessage | undefined;

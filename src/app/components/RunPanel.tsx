@@ -146,6 +146,24 @@ function SettingsFields({ settings, disabled, onValidity }: { settings: AdaptSet
       {gradient && <NumberField label="Learning rate" field="learningRate" settings={settings} disabled={disabled} onValidity={onValidity} />}
       {gradient && <NumberField label="Iterations" field="iterations" settings={settings} disabled={disabled} onValidity={onValidity} />}
       <NumberField label="Statistics slices" field="statsSlices" settings={settings} disabled={disabled} onValidity={onValidity} />
+      {(mode === 'normalizer' || mode === 'bn') && (
+        <>
+          <label className="field" title="Research variant: align only the input block and the first down-sampling block, where the scanner's signature lives (the deep layers follow tumour and anatomy). Passes stop at those layers, so it is faster.">
+            <span>Aligned layers</span>
+            <select aria-label="Aligned layers" value={settings.layers ?? 'all'} disabled={disabled} onChange={(e) => setSettings(mode, { layers: e.target.value === 'shallow' ? 'shallow' : undefined })}>
+              <option value="all">All BN layers (the method)</option>
+              <option value="shallow">Shallow layers only</option>
+            </select>
+          </label>
+          <label className="field" title="Research variant: measure the statistics over brain pixels only and align them to the calibrated brain-pixel reference of the training scans (needs the model's calibration).">
+            <span>Pixels</span>
+            <select aria-label="Pixels" value={settings.pixels ?? 'all'} disabled={disabled} onChange={(e) => setSettings(mode, { pixels: e.target.value === 'brain' ? 'brain' : undefined })}>
+              <option value="all">All pixels (the method)</option>
+              <option value="brain">Brain pixels only</option>
+            </select>
+          </label>
+        </>
+      )}
       {!isDefault && (
         <button type="button" className="link-button" disabled={disabled} onClick={() => resetSettings(mode)}>
           Reset {MODE_NAMES[mode]} to defaults

@@ -119,7 +119,7 @@ export function SummaryPage({ results, onClose }: { results: RunResults; onClose
                   <dd data-testid={`summary-mode-${m.mode}`}>
                     {m.decision ? `${m.decision.kept === 'adapted' ? `adapted mask kept (${m.decision.adaptedWith})` : 'baseline kept'}: ${m.decision.reason}${adapted ? '. Adaptation: ' : ''}` : ''}
                     {adapted && gradient ? `${s.optimizer === 'adam' ? 'Adam' : 'SGD'}, learning rate ${s.learningRate}, ${s.iterations} iterations, ` : ''}
-                    {adapted ? `${s.statsSlices} statistics slices; kept iteration ${m.report.chosenIteration} of ${m.report.lossCurve.length - 1}` : ''}
+                    {adapted ? `${s.statsSlices} statistics slices${s.layers === 'shallow' ? ', shallow layers' : ''}${s.pixels === 'brain' ? ', brain pixels' : ''}; kept iteration ${m.report.chosenIteration} of ${m.report.lossCurve.length - 1}` : ''}
                   </dd>
                 </div>
               );

@@ -27,6 +27,11 @@ export const EVALUATION_VARIANTS: EvaluationVariant[] = [
 /** Variants run on shifted copies too (the normalizer and 16 slices cost 5–9 inferences each: real scans only). */
 export const SHIFTED_VARIANTS = ['tent', 'bn', 'bn-shallow', 'bn-brain', 'bnmix'];
 
+/** A researcher's own labelled cases (`--evaluation-cases <folder>`): each case folder is one scan, no shifted copies. */
+export function externalScans(caseNames: string[]): EvaluationScan[] {
+  return caseNames.map((name) => ({ case: name, source: name, group: 'external', preset: null, severity: 0 }));
+}
+
 export function evaluationScans(): EvaluationScan[] {
   const scans: EvaluationScan[] = Object.entries(EVALUATION_SOURCES).map(([source, group]) => ({ case: source, source, group, preset: null, severity: 0 }));
   for (const source of EVALUATION_SHIFTS.sources) {

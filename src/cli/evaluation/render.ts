@@ -3,7 +3,8 @@ import type { Calibration } from '../../core/signals/index.ts';
 import { cachedEvaluation } from './runEvaluation.ts';
 import { evaluationScans } from './plan.ts';
 import { evaluationMarkdown, type EvaluationOutput } from './sections.ts';
-import type { EvaluationRecord } from './types.ts';
+import type { EvaluationRecord, EvaluationScan } from './types.ts';
+import { cachedPresetCheck, presetCheckCases, PRESET_RUNS, type PresetCheck } from './presetChecks.ts';
 
 export const EVALUATION_RUNS = 'bench/runs/evaluation';
 export const EVALUATION_BEGIN = '<!-- attune report evaluation: begin (generated from bench/runs/evaluation; do not edit by hand) -->';
@@ -11,10 +12,10 @@ export const EVALUATION_END = '<!-- attune report evaluation: end -->';
 export const EVALUATION_COMMAND = 'npx attune report --part evaluation';
 
 /** The records of the plan's scans, in plan order; null names the first missing one. */
-export async function loadEvaluationRecords(dir: string): Promise<{ records: EvaluationRecord[]; missing: string[] }> {
+export async function loadEvaluationRecords(dir: string, scans: EvaluationScan[] = evaluationScans()): Promise<{ records: EvaluationRecord[]; missing: string[] }> {
   const records: EvaluationRecord[] = [];
   const missing: string[] = [];
-  for (const scan of evaluationScans()) {
+  for (const scan of scans) {
     const r = await cachedEvaluation(dir, scan);
     if (r) records.push(r);
     else missing.push(scan.case);
@@ -22,13 +23,19 @@ export async function loadEvaluationRecords(dir: string): Promise<{ records: Eva
   return { records, missing };
 }
 
-export async function renderEvaluation(dir: string, calibrationPath: string, figureDir: string): Promise<EvaluationOutput> {
-  const { records, missing } = await loadEvaluationRecords(dir);
+export async function renderEvaluation(dir: string, calibrationPath: string, figureDir: string, presetDir: string | null = PRESET_RUNS, scans?: EvaluationScan[]): Promise<EvaluationOutput> {
+  const { records, missing } = await loadEvaluationRecords(dir, scans);
   if (missing.length) throw new Error(`${dir} lacks ${missing.length} evaluation records (${missing.slice(0, 3).join(', ')}…): run \`${EVALUATION_COMMAND}\``);
   const calibration = JSON.parse(await readFile(calibrationPath, 'utf8')) as Calibration;
   const stale = records.filter((r) => r.modelChecksum !== calibration.modelChecksum);
   if (stale.length) throw new Error(`${stale.length} evaluation records were measured with another model (checksum ${stale[0].modelChecksum}, calibration ${calibration.modelChecksum}): delete ${dir} and run \`${EVALUATION_COMMAND}\``);
-  return evaluationMarkdown(records, calibration, { figureDir, commandLine: EVALUATION_COMMAND });
+  const presetChecks: PresetCheck[] = [];
+  for (const c of presetDir ? presetCheckCases() : []) {
+    const r = await cachedPresetCheck(presetDir!, c.case);
+    if (!r) throw new Error(`${presetDir} lacks ${c.case}: run \`${EVALUATION_COMMAND}\``);
+    presetChecks.push(r);
+  }
+  return evaluationMarkdown(records, calibration, { figureDir, commandLine: EVALUATION_COMMAND, presetChecks });
 }
 
 /** Replaces the evaluation block of BENCHMARKS.md (appends it the first time). */

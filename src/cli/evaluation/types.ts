@@ -2,8 +2,8 @@ import type { DiceKey } from '../../core/metrics/dice.ts';
 import type { AdaptedEvidence, BaselineEvidence } from '../../core/signals/index.ts';
 import type { AdaptSettings } from '../../core/tta/index.ts';
 
-/** The held-out real scans by origin (shifted copies carry their source's group). */
-export type EvaluationGroup = 'in-domain validation' | 'institution 1' | 'institution 3' | 'institution 15';
+/** Where a scan comes from (shifted copies carry their source's group); `--evaluation-cases` scans are 'external'. */
+export type EvaluationGroup = 'in-domain validation' | 'institution 1' | 'institution 3' | 'institution 15' | 'external';
 
 export interface EvaluationScan {
   /** `<source>` or `<source>-<preset>-s<severity>`. */

@@ -1,5 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { AttuneModel } from '../../core/model/index.ts';
 import { defaultPlanOptions, jobCost, reportPlan, shardJobs, type ReportSplit } from './plan.ts';
 import { cachedRecords, machineDescription, runJobs } from './runJobs.ts';
@@ -7,12 +7,13 @@ import { reportMarkdown, spliceReport } from './sections.ts';
 import type { ReportRecord } from './types.ts';
 import { parseCalibration } from '../../core/signals/index.ts';
 import { CALIBRATION_FILE } from '../calibrate.ts';
-import { evaluationScans, shardScans } from '../evaluation/plan.ts';
+import { evaluationScans, externalScans, shardScans } from '../evaluation/plan.ts';
+import { caseFolders } from '../caseFolders.ts';
 import { EVALUATION_RUNS, loadEvaluationRecords, renderEvaluation, spliceEvaluation } from '../evaluation/render.ts';
 import { cachedEvaluation, runEvaluation } from '../evaluation/runEvaluation.ts';
 import { PRESET_RUNS, runPresetChecks } from '../evaluation/presetChecks.ts';
 
-export const REPORT_FLAGS = ['data', 'runs', 'out', 'shard', 'model', 'backend', 'list', 'part', 'evaluation-runs', 'preset-runs'] as const;
+export const REPORT_FLAGS = ['data', 'runs', 'out', 'shard', 'model', 'backend', 'list', 'part', 'evaluation-runs', 'preset-runs', 'evaluation-cases'] as const;
 export const REPORT_SWITCHES = ['render-only'] as const;
 export const DEFAULT_DATA = '../shared/data/brats2021';
 export const DEFAULT_RUNS = 'runs/report';
@@ -55,8 +56,12 @@ async function evaluationReport(flags: Record<string, string>, modelDir: string,
   const dir = resolve(flags['evaluation-runs'] ?? EVALUATION_RUNS);
   const out = resolve(flags.out ?? 'BENCHMARKS.md');
   const calibrationPath = join(modelDir, CALIBRATION_FILE);
+  // A researcher's own labelled cases replace the built-in set (no shifted copies, no preset checks).
+  const external = flags['evaluation-cases'] ? resolve(flags['evaluation-cases']) : null;
+  const data = external ?? resolve(flags.data ?? DEFAULT_DATA);
+  const scans = external ? externalScans((await caseFolders(external)).map((f) => basename(f))) : evaluationScans();
+  const presetDir = external ? null : resolve(flags['preset-runs'] ?? PRESET_RUNS);
   if (!flags['render-only']) {
-    const scans = evaluationScans();
     const mine = shard ? shardScans(scans, shard[0], shard[1]) : scans;
     const todo: typeof mine = [];
     for (const s of mine) if (!(await cachedEvaluation(dir, s))) todo.push(s);
@@ -65,20 +70,20 @@ async function evaluationReport(flags: Record<string, string>, modelDir: string,
       for (const s of mine) log(`  ${todo.includes(s) ? 'todo' : 'done'} ${s.case}`);
       return false;
     }
-    if (!shard || shard[0] === shard[1] - 1) {
-      await runPresetChecks({ data: resolve(flags.data ?? DEFAULT_DATA), dir: resolve(flags['preset-runs'] ?? PRESET_RUNS), model: await loadModel(), machine: machineDescription(backend), log });
+    if (presetDir && (!shard || shard[0] === shard[1] - 1)) {
+      await runPresetChecks({ data, dir: presetDir, model: await loadModel(), machine: machineDescription(backend), log });
     }
     if (todo.length) {
       const calibration = parseCalibration(JSON.parse(await readFile(calibrationPath, 'utf8').catch(() => { throw new Error(`${calibrationPath} is missing: run \`attune calibrate <training folders>\` first`); })), (await loadModel()).checksum);
-      await runEvaluation(todo, { data: resolve(flags.data ?? DEFAULT_DATA), dir, model: await loadModel(), calibration, machine: machineDescription(backend), log });
+      await runEvaluation(todo, { data, dir, model: await loadModel(), calibration, machine: machineDescription(backend), log });
     }
-    const { missing } = await loadEvaluationRecords(dir);
+    const { missing } = await loadEvaluationRecords(dir, scans);
     if (missing.length) {
       log(`report (evaluation): ${missing.length} scans of other shards are not finished; the shard that finishes last writes ${out}`);
       return false;
     }
   }
-  const { markdown, figures } = await renderEvaluation(dir, calibrationPath, FIGURE_DIR);
+  const { markdown, figures } = await renderEvaluation(dir, calibrationPath, FIGURE_DIR, presetDir, scans);
   for (const f of figures) {
     const path = join(dirname(out), f.file);
     await mkdir(dirname(path), { recursive: true });
