@@ -13,6 +13,8 @@ export interface ChartCurve {
   points: number;
   /** The kept (minimum-loss) iteration, once known. */
   chosen: number | null;
+  /** The curve is prediction entropy (TENT; auto adapting with TENT; bnmix's blends), not the KL alignment loss: its own axis. */
+  entropy: boolean;
 }
 
 const HEIGHT = 240;
@@ -71,12 +73,12 @@ export function LossChart({ curves }: { curves: ChartCurve[] }) {
 }
 
 function options(curves: ChartCurve[], width: number): uPlot.Options {
-  const hasTent = curves.some((c) => c.mode === 'tent');
-  const hasKl = curves.some((c) => c.mode !== 'tent');
+  const hasTent = curves.some((c) => c.entropy);
+  const hasKl = curves.some((c) => !c.entropy);
   const series: uPlot.Series[] = [{ label: 'iteration' }];
   for (const c of curves) {
     const colour = MODE_COLOURS[c.mode];
-    const scale = c.mode === 'tent' ? 'entropy' : 'kl';
+    const scale = c.entropy ? 'entropy' : 'kl';
     series.push({ label: MODE_NAMES[c.mode], stroke: colour, width: 2, scale, spanGaps: true, points: { show: true, size: 5, fill: colour } });
     if (c.chosen !== null) {
       series.push({
@@ -91,7 +93,7 @@ function options(curves: ChartCurve[], width: number): uPlot.Options {
   // Iterations are whole numbers: only integer tick steps.
   const axes: uPlot.Axis[] = [{ label: 'iteration', labelSize: 20, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500], values: (_u, splits) => splits.map((v) => String(v)) }];
   if (hasKl) axes.push({ scale: 'kl', label: 'KL alignment loss', labelSize: 20, size: 60 });
-  if (hasTent) axes.push({ scale: 'entropy', label: 'prediction entropy (TENT)', side: 1, grid: { show: false }, labelSize: 20, size: 60 });
+  if (hasTent) axes.push({ scale: 'entropy', label: 'prediction entropy', side: 1, grid: { show: false }, labelSize: 20, size: 60 });
   return {
     width,
     height: HEIGHT,

@@ -26,17 +26,18 @@ export function Results() {
   if (!results && run.status !== 'running') return null;
 
   const curves: ChartCurve[] = results
-    ? results.modes.filter((m) => m.report.lossCurve.length > 0).map((m) => ({ mode: m.mode, values: m.report.lossCurve, points: m.report.lossCurve.length, chosen: m.report.chosenIteration }))
+    ? results.modes.filter((m) => m.report.lossCurve.length > 0).map((m) => ({ mode: m.mode, values: m.report.lossCurve, points: m.report.lossCurve.length, chosen: m.report.chosenIteration, entropy: entropyCurve(m.report.mode) }))
     : run.modes.map((mode) => ({
         mode,
         values: run.live[mode] ?? [],
         points: mode === 'adabn' ? 2 : (mode === 'auto' ? DEFAULT_POLICY.settings : settings[mode]).iterations + 1,
         chosen: null,
+        entropy: entropyCurve(mode === 'auto' ? DEFAULT_POLICY.settings.mode : mode),
       }));
   // The method's KL at iteration 0, from the first alignment-loss mode (TENT's curve is entropy).
   const shiftScore = results
     ? results.modes.find((m) => m.mode !== 'auto' || m.report.mode !== 'none')?.report.shiftScore
-    : run.modes.filter((m) => m !== 'tent' && m !== 'auto').map((m) => run.live[m]?.[0]).find((v) => v !== undefined);
+    : run.modes.filter((m) => !entropyCurve(m) && m !== 'auto').map((m) => run.live[m]?.[0]).find((v) => v !== undefined);
 
   return (
     <div className="results" data-testid="results" data-status={results ? 'done' : 'running'}>
@@ -120,6 +121,9 @@ function SignalPanel({ results, shiftScore }: { results: RunResults; shiftScore:
     </div>
   );
 }
+
+/** Modes whose curve is prediction entropy rather than the KL alignment loss. */
+const entropyCurve = (mode: string) => mode === 'tent' || mode === 'bnmix';
 
 const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1) + (s.endsWith('.') ? '' : '.');
 
