@@ -51,6 +51,7 @@ async function setModes(page: Page, step: Step) {
   }
   if (step.modes.length > 1) {
     for (const m of COMPARABLE) await page.getByRole('checkbox', { name: CHECKBOX_NAMES[m], exact: true }).setChecked(step.modes.includes(m));
+    await page.getByRole('checkbox', { name: 'Automatic', exact: true }).uncheck();
   }
 }
 

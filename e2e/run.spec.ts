@@ -38,7 +38,7 @@ test('empty state: demo buttons, citation, backend badge; settings are remembere
   await expect(page.getByLabel('Statistics slices', { exact: true })).toHaveValue('5');
   await expect(page.getByLabel('Optimizer')).toHaveValue('sgd');
   await expect(page.getByRole('checkbox', { name: 'TENT' })).toBeChecked();
-  await expect(page.getByTestId('compare')).toHaveText('Compare Normalizer vs BN vs TENT');
+  await expect(page.getByTestId('compare')).toHaveText('Compare Automatic vs BN vs TENT');
 
   // A bad value says what is wrong and blocks Run until fixed; the stored value stays valid.
   await page.getByTestId('demo-case').click();
@@ -94,11 +94,12 @@ test('real demo case: run on wasm, live curve, linked before/after views, change
   await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-curves', 'normalizer:3');
   await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-chosen', /^normalizer:[0-2]$/);
   // The shift score is iteration 0 of the exported curve (below), shown without a verdict;
-  // the tiny test model has no calibration, so the signal panel says there is no reading.
+  // the shipped model's calibration gives the signal a reading among its 10 training scans.
   const shift = page.getByTestId('shift-score');
   const score = Number(await shift.getAttribute('data-score'));
-  await expect(shift).not.toContainText(/far|close|moderately/);
-  await expect(page.getByTestId('signal-uncalibrated')).toContainText('no calibration');
+  await expect(shift).not.toContainText(/far from|close to|moderately/);
+  await expect(page.getByTestId('signal-panel')).toHaveAttribute('data-level', /^(within|beyond)$/);
+  await expect(page.getByTestId('signal-percentile')).toContainText(/percentile \d+ of 10 training scans/);
   for (const pane of ['pane-left', 'pane-right']) {
     await expect(page.getByTestId(pane)).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
     await expect(page.getByTestId(pane)).toHaveAttribute('data-overlay', 'labels');
@@ -166,6 +167,8 @@ test('compare: normalizer vs BN vs AdaBN — overlaid curves, masks side by side
   await dropFiles(page, syntheticFiles);
   await expect(page.getByTestId('case-ready')).toBeVisible();
   for (const mode of ['normalizer', 'bn']) await chooseMode(page, mode, { iterations: 3, statsSlices: 4 });
+  await page.getByRole('checkbox', { name: 'Automatic' }).uncheck();
+  await page.getByRole('checkbox', { name: 'Normalizer' }).check();
   await page.getByRole('checkbox', { name: 'AdaBN' }).check();
   await expect(page.getByTestId('compare')).toHaveText('Compare Normalizer vs BN vs AdaBN');
   await page.getByTestId('compare').click();

@@ -6,8 +6,8 @@ import type { Calibration } from '../../core/signals/index.ts';
 import { meanDice } from './dice.ts';
 import type { EvaluationRecord } from './types.ts';
 
-/** Thresholds tried, as multiples of the highest training-scan value. */
-export const RATIO_GRID = [0.8, 0.9, 1, 1.1, 1.25, 1.5, 2, 3, Infinity];
+/** Thresholds tried, as multiples of the highest training-scan value (0: adapt every scan, the guards still apply; ∞: never). */
+export const RATIO_GRID = [0, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 2, 3, Infinity];
 
 export interface PolicyOutcome {
   kept: 'baseline' | 'adapted';
