@@ -19,7 +19,7 @@ const USAGE = `usage:
                  [--iterations N] [--lr X] [--optimizer sgd|adam] [--slices K] [--layers all|shallow] [--pixels all|brain]
                  [--no-postprocess]   (masks are post-processed by default: src/core/postprocess)
 common: [--model <dir with model.json>] [--backend wasm|cpu] [--batch slices per forward pass]
-  attune shift <case folder> --preset low-field|thick-slices|bias-field|noisy|blur|weak-enhancement|vendor-mild|contrast-mild|gamma-mild|gain-offset-control
+  attune shift <case folder> --preset low-field|thick-slices|bias-field|noisy|blur|weak-enhancement|vendor-mild|contrast-mild|gamma|gain-offset-control
                --severity 0-4 [--seed N] --out <folder>   (writes <folder>/<case>-<preset>-s<S>/)
   attune calibrate <training case folders…> [--out <model dir>/calibration.json] [--slices N|all]
                    (reference + training-scan signal values for the shift reading and the auto mode)

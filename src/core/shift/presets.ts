@@ -88,8 +88,8 @@ export const SHIFT_PRESETS = {
     params: { jitter: param('contrast jitter: log-sd of each band slope', 0.15, 0.3, 0.45, 0.6) },
     steps: (p, d) => [{ kind: 'contrast', tissueContrast: 1, jitter: p.jitter, seed: d.seed() }],
   },
-  'gamma-mild': {
-    summary: 'intensity non-linearity of the reconstruction (same γ for every modality); mild for this model (BENCHMARKS.md, presets)',
+  gamma: {
+    summary: 'intensity non-linearity of the reconstruction (same γ for every modality)',
     params: { gamma: param('γ', 1.2, 1.45, 1.75, 2.1) },
     steps: (p) => [{ kind: 'gamma', gamma: p.gamma }],
   },
