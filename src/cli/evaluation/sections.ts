@@ -104,7 +104,7 @@ export function evaluationMarkdown(records: EvaluationRecord[], calibration: Cal
   md.push(row(['**harmed > 0.01**', '', ...variants.map((v) => { const d = deltas(v.name, records); return `${d.filter((x) => x < -HARM).length}/${d.length}`; })]));
   md.push(row(['**mean Δ, real scans**', '', ...variants.map((v) => signed(mean(deltas(v.name, real))))]));
   md.push(row(['**seconds (adapt + segment), median**', '', ...variants.map((v) => f2(median(records.filter((r) => r.variants[v.name]).map((r) => r.variants[v.name].seconds.adaptation + r.variants[v.name].seconds.segmentation))))]));
-  md.push('', '`·` = not run on that scan (the normalizer and 16 slices cost 5–9 inferences each: real scans only).', '');
+  md.push('', '`·` = not run on that scan (the normalizer and 16 slices cost 5–9 inferences each: real scans only, 16 slices on four of them).', '');
 
   // --- output-side evidence after adapting: does it tell a helpful adaptation from a harmful one?
   const pairs = records.flatMap((r) => variants.filter((v) => r.variants[v.name] && r.variants[v.name].settings.mode !== 'none').map((v) => ({ r, o: r.variants[v.name] })));

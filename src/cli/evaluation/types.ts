@@ -20,6 +20,8 @@ export interface EvaluationVariant {
   settings: AdaptSettings;
   /** One line for the report. */
   summary: string;
+  /** Run only on these scans (a costly variant); absent = every scan of its kind. */
+  scans?: readonly string[];
 }
 
 export type Dice = Record<DiceKey, number | null>;
