@@ -5,7 +5,7 @@ import { partialSpearman, spearman } from '../../core/metrics/spearman.ts';
 import type { Calibration } from '../../core/signals/index.ts';
 import { scatterSvg } from '../report/svg.ts';
 import { meanDice } from './dice.ts';
-import { applyPolicy, fitPolicy, leaveOneScanOut } from './fitPolicy.ts';
+import { applyPolicy, FIT_TOLERANCE, fitPolicy, leaveOneScanOut } from './fitPolicy.ts';
 import { EVALUATION_VARIANTS } from './plan.ts';
 import type { EvaluationRecord } from './types.ts';
 import { CHECK_SEVERITY, HURTS, type PresetCheck } from './presetChecks.ts';
@@ -123,7 +123,7 @@ export function evaluationMarkdown(records: EvaluationRecord[], calibration: Cal
   const fitted = fitPolicy(calibration, records);
   const loo = leaveOneScanOut(calibration, records);
   const shipped = records.map((r) => applyPolicy(calibration, DEFAULT_POLICY, r));
-  md.push('### The `auto` decision', '', `Shipped rule (\`src/core/decision/defaultPolicy.ts\`): ${policyWords(DEFAULT_POLICY)}. Fitted on all these records (the candidates: every signal × threshold × variant run on every scan, guards fixed): ${policyWords(fitted)}. The honest estimate is leave-one-scan-out: each source scan (with its shifted copies) decided by the rule fitted on the others.`, '');
+  md.push('### The `auto` decision', '', `Shipped rule (\`src/core/decision/defaultPolicy.ts\`): ${policyWords(DEFAULT_POLICY)}. Fitted on all these records (candidates: every signal × threshold × variant run on every scan, the guards fixed; among the rules within ${FIT_TOLERANCE} of the best mean Dice, the one that adapts the fewest scans): ${policyWords(fitted)}. The honest estimate is leave-one-scan-out: each source scan (with its shifted copies) decided by the rule fitted on the others.`, '');
   md.push(...header(['scan', 'baseline', 'auto (shipped rule)', 'Δ', 'auto (leave-one-out)', 'Δ', 'decision (shipped rule)']));
   records.forEach((r, i) => {
     const base = meanDice(r.baseline.dice);
