@@ -8,6 +8,7 @@ import { readNifti } from '../core/volume/index.ts';
 import type { BenchmarkRecord } from './benchmarkTable.ts';
 import { main } from './main.ts';
 import type { Calibration } from '../core/signals/index.ts';
+import { DEFAULT_POLICY } from '../core/decision/index.ts';
 
 /** Runs the CLI in-process, capturing stdout/stderr. */
 async function run(args: string[]) {
@@ -99,15 +100,15 @@ describe('attune CLI', () => {
     expect(autos).toHaveLength(2);
     for (const a of autos) {
       expect(a.decision!.reason.length).toBeGreaterThan(20);
-      expect(a.decision!.reading!.signal).toBe('tumourEntropy');
+      expect(a.decision!.reading!.signal).toBe(DEFAULT_POLICY.signal);
       expect(Number.isFinite(a.decision!.baseline.featureZ)).toBe(true);
       if (a.decision!.kept === 'baseline') expect(a.dice).toEqual(recs.find((x) => x.case === a.case && x.mode === 'none')!.dice);
     }
-    expect(b.stderr).toMatch(/Case1 auto: baseline (kept without adapting|looks unreliable)/);
+    expect(b.stderr).toMatch(/Case1 auto: baseline (kept without adapting|may be unreliable)/);
     // segment: auto is the default mode and says what it decided
     const s = await run(['segment', join(cases, 'Case1'), '--out', join(root, 'auto.nii.gz'), '--model', modelDir]);
     expect(s.code, s.stderr).toBe(0);
-    expect(s.stderr).toMatch(/tumourEntropy [\d.]+ \(training scans' highest [\d.]+, percentile \d+\)/);
+    expect(s.stderr).toMatch(new RegExp(`${DEFAULT_POLICY.signal} [\\d.]+ \\(training scans' highest [\\d.]+, percentile \\d+\\)`));
     expect(s.stderr).toMatch(/auto: baseline/);
     expect((await run(['calibrate', folders[0], '--model', modelDir])).stderr).toMatch(/at least 3 training case folders/);
   }, 240_000);

@@ -9,17 +9,19 @@ export interface AdaptChoice {
 
 const fmt = (x: number) => (Math.abs(x) >= 10 ? x.toFixed(1) : x.toPrecision(2));
 
-/** Step 1 of `auto`: adapt only when the signal says the baseline is unlike every training scan. */
+/** Step 1 of `auto`: adapt only when the signal is above the rule's threshold (a multiple of the highest training scan's value). */
 export function decideToAdapt(reading: SignalReading, policy: AutoPolicy): AdaptChoice {
   const what = `${SIGNAL_LABELS[reading.signal]} ${fmt(reading.value)}`;
+  const where = `${fmt(reading.ratio)}× the highest training scan's, percentile ${reading.percentile.toFixed(0)}`;
+  const threshold = `${fmt(policy.adaptAboveRatio)}× the highest training scan's`;
   if (reading.ratio > policy.adaptAboveRatio) {
     return {
       adapt: true,
-      reason: `baseline looks unreliable on this scan (${what}, ${fmt(reading.ratio)}× the highest training scan): adapted with ${MODE_NAMES_PLAIN[policy.settings.mode]}${policy.variant === policy.settings.mode ? '' : ` (${policy.variant})`}`,
+      reason: `baseline may be unreliable on this scan: ${what} (${where}) is above the rule's threshold of ${threshold}, so it adapted with ${MODE_NAMES_PLAIN[policy.settings.mode]}${policy.variant === policy.settings.mode ? '' : ` (${policy.variant})`}`,
     };
   }
   return {
     adapt: false,
-    reason: `baseline kept without adapting: ${what} is within ${fmt(policy.adaptAboveRatio)}× the training scans' range (percentile ${reading.percentile.toFixed(0)})`,
+    reason: `baseline kept without adapting: ${what} (${where}) is not above the rule's threshold of ${threshold}`,
   };
 }
