@@ -36,12 +36,12 @@ export function describeSignalReading(r: SignalReading): SignalWords {
     return {
       level: 'within',
       label: 'within the training scans’ range',
-      advice: `At or below the highest value among the training scans (percentile ${r.percentile.toFixed(0)}): the model is about as sure of this scan as of scans like the ones it learned from. That does not guarantee the mask; check it as usual.`,
+      advice: `At or below the highest value among the training scans (percentile ${r.percentile.toFixed(0)}): on this measure the scan looks like the ones the model learned from. That does not guarantee the mask; check it as usual.`,
     };
   }
   return {
     level: 'beyond',
     label: 'beyond every training scan',
-    advice: `${r.ratio.toFixed(1)}× the highest value among the training scans: the model is less sure of this scan than of any scan it learned from. Check the mask closely before trusting it.`,
+    advice: `${r.ratio.toFixed(1)}× the highest value among the training scans: on this measure the scan is unlike every scan the model learned from. Check the mask closely before trusting it.`,
   };
 }
