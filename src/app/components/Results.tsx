@@ -53,7 +53,11 @@ export function Results() {
             </p>
           </div>
         ) : (
-          <p className="muted">Baseline only: choose an adaptation mode to see its loss curve and the shift score.</p>
+          <p className="muted">
+            {results?.modes.some((m) => m.mode === 'auto')
+              ? 'Automatic did not adapt this scan, so there is no loss curve; choose a mode to adapt it anyway and compare.'
+              : 'Baseline only: choose an adaptation mode to see its loss curve and the shift score.'}
+          </p>
         )}
       </section>
       {results && <ComparePanes results={results} />}
