@@ -3,7 +3,7 @@ import { decideFromEvidence } from '../../core/decision/autoAdapt.ts';
 import { READABLE_SIGNALS, type ReadableSignal } from '../../core/decision/signalReading.ts';
 import type { AutoPolicy } from '../../core/decision/policy.ts';
 import type { Calibration } from '../../core/signals/index.ts';
-import { meanDice } from './dice.ts';
+import { meanClassDice } from '../report/sections.ts';
 import type { EvaluationRecord } from './types.ts';
 
 /** Thresholds tried, as multiples of the highest training-scan value (0: adapt every scan, the guards still apply; ∞: never). */
@@ -19,7 +19,7 @@ export interface PolicyOutcome {
 /** What a policy keeps on one scan, and that mask's mean class Dice. */
 export function applyPolicy(calibration: Calibration, policy: AutoPolicy, r: EvaluationRecord): PolicyOutcome {
   const d = decideFromEvidence(calibration, policy, r.baseline.evidence, (name) => r.variants[name]?.evidence);
-  const dice = d.kept === 'adapted' && d.adaptedWith ? meanDice(r.variants[d.adaptedWith].dice) : meanDice(r.baseline.dice);
+  const dice = d.kept === 'adapted' && d.adaptedWith ? meanClassDice(r.variants[d.adaptedWith]) : meanClassDice(r.baseline);
   return { kept: d.kept, adaptedWith: d.adaptedWith, reason: d.reason, dice };
 }
 

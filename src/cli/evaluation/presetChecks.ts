@@ -7,7 +7,7 @@ import { SHIFT_PRESET_NAMES, shiftCase } from '../../core/shift/index.ts';
 import { tumourEntropy } from '../../core/signals/index.ts';
 import { readCaseFolder } from '../../node/readCaseFolder.ts';
 import { describeIssues } from '../describeIssues.ts';
-import { meanDice } from './dice.ts';
+import { meanClassDice } from '../report/sections.ts';
 import { EVALUATION_SHIFTS } from './plan.ts';
 import type { Dice } from './types.ts';
 
@@ -70,6 +70,6 @@ export async function runPresetChecks(o: { data: string; dir: string; model: Att
     const tmp = `${fileOf(o.dir, c.case)}.tmp-${process.pid}`;
     await writeFile(tmp, JSON.stringify(record, (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v), 1) + '\n');
     await rename(tmp, fileOf(o.dir, c.case));
-    o.log(`preset check ${c.case}: mean Dice ${meanDice(record.dice).toFixed(3)}`);
+    o.log(`preset check ${c.case}: mean Dice ${meanClassDice(record).toFixed(3)}`);
   }
 }

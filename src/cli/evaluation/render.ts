@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Calibration } from '../../core/signals/index.ts';
+import { spliceReport } from '../report/sections.ts';
 import { cachedEvaluation } from './runEvaluation.ts';
 import { evaluationScans } from './plan.ts';
 import { evaluationMarkdown, type EvaluationOutput } from './sections.ts';
@@ -40,11 +41,7 @@ export async function renderEvaluation(dir: string, calibrationPath: string, fig
 
 /** Replaces the evaluation block of BENCHMARKS.md (appends it the first time). */
 export function spliceEvaluation(doc: string, markdown: string): string {
-  const block = `${EVALUATION_BEGIN}\n${markdown.trimEnd()}\n${EVALUATION_END}`;
-  const a = doc.indexOf(EVALUATION_BEGIN);
-  const b = doc.indexOf(EVALUATION_END);
-  if (a >= 0 && b > a) return doc.slice(0, a) + block + doc.slice(b + EVALUATION_END.length);
-  return `${doc.trimEnd()}\n\n${block}\n`;
+  return spliceReport(doc, markdown, EVALUATION_BEGIN, EVALUATION_END);
 }
 
 /** The block currently in BENCHMARKS.md (without markers), or null. */

@@ -4,7 +4,7 @@ import { READABLE_SIGNALS, SIGNAL_LABELS, readSignal, type ReadableSignal } from
 import { partialSpearman, spearman } from '../../core/metrics/spearman.ts';
 import type { Calibration } from '../../core/signals/index.ts';
 import { scatterSvg } from '../report/svg.ts';
-import { meanDice } from './dice.ts';
+import { meanClassDice } from '../report/sections.ts';
 import { applyPolicy, FIT_TOLERANCE, fitPolicy, leaveOneScanOut } from './fitPolicy.ts';
 import { EVALUATION_VARIANTS } from './plan.ts';
 import type { EvaluationRecord } from './types.ts';
@@ -56,14 +56,14 @@ export function evaluationMarkdown(records: EvaluationRecord[], calibration: Cal
 
   // --- evaluation set
   md.push('### The evaluation set', '', ...header(['scan', 'group', 'shift', 'baseline WT', 'baseline mean Dice', ...REPORT_SIGNALS.map((s) => s)]));
-  for (const r of records) md.push(row([r.case, r.group, shiftName(r), f3(r.baseline.dice.WT), f3(meanDice(r.baseline.dice)), ...REPORT_SIGNALS.map((s) => f3(value(r, s)))]));
+  for (const r of records) md.push(row([r.case, r.group, shiftName(r), f3(r.baseline.dice.WT), f3(meanClassDice(r.baseline)), ...REPORT_SIGNALS.map((s) => f3(value(r, s)))]));
   md.push('', `Signals: ${REPORT_SIGNALS.map((s) => `\`${s}\` = ${LABEL[s]}`).join('; ')}. Training scans' range (calibration, feature signals leave-one-out): ${READABLE_SIGNALS.map((s) => `${s} ${f3(Math.min(...calibration.scans.map((c) => c.outputs[s])))}–${f3(Math.max(...calibration.scans.map((c) => c.outputs[s])))}`).join(', ')}.`, '');
 
   // --- signals
   md.push('### Signals against the baseline\'s Dice', '', 'Spearman correlation with the baseline\'s Dice over all scans (a useful signal is strongly negative: higher signal, lower Dice), the partial correlation controlling for the predicted tumour volume (what the signal says beyond tumour size), whether it rises with severity along each shifted series (source → s2 → s4), and how it reads: "close" = within the training scans\' range (≤ their highest value).', '');
   md.push(...header(['signal', 'Spearman vs mean Dice', 'Spearman vs WT', 'partial (given tumour volume)', 'rises with severity', 'in-domain validation read "close"', 'scans with WT < 0.7 read "close"']));
   const series = seriesOf(records);
-  const dice = records.map((r) => meanDice(r.baseline.dice));
+  const dice = records.map((r) => meanClassDice(r.baseline));
   const wt = records.map((r) => r.baseline.dice.WT ?? NaN);
   const volume = records.map((r) => r.baseline.evidence.tumourVoxels);
   const signalStats = new Map<ReportSignal, { rho: number | null }>();
@@ -84,7 +84,7 @@ export function evaluationMarkdown(records: EvaluationRecord[], calibration: Cal
     const file = `${o.figureDir}/signal-${s}.svg`;
     figures.push({
       file,
-      svg: scatterSvg(records.map((r) => ({ x: value(r, s), y: meanDice(r.baseline.dice), group: r.preset ? 'shifted copy' : r.group })), {
+      svg: scatterSvg(records.map((r) => ({ x: value(r, s), y: meanClassDice(r.baseline), group: r.preset ? 'shifted copy' : r.group })), {
         title: LABEL[s], xLabel: s, yLabel: 'baseline mean Dice', caption: `Spearman ${f2(rho)} (n = ${records.length})`,
       }),
     });
@@ -96,10 +96,10 @@ export function evaluationMarkdown(records: EvaluationRecord[], calibration: Cal
   md.push('### Variants: Δ mean Dice against no adaptation', '', ...variants.map((v) => `- \`${v.name}\`: ${v.summary}.`), '');
   md.push(...header(['scan', 'baseline', ...variants.map((v) => v.name)]));
   for (const r of records) {
-    const base = meanDice(r.baseline.dice);
-    md.push(row([r.case, f3(base), ...variants.map((v) => (r.variants[v.name] ? signed(meanDice(r.variants[v.name].dice) - base) : '·'))]));
+    const base = meanClassDice(r.baseline);
+    md.push(row([r.case, f3(base), ...variants.map((v) => (r.variants[v.name] ? signed(meanClassDice(r.variants[v.name]) - base) : '·'))]));
   }
-  const deltas = (name: string, rs: EvaluationRecord[]) => rs.filter((r) => r.variants[name]).map((r) => meanDice(r.variants[name].dice) - meanDice(r.baseline.dice));
+  const deltas = (name: string, rs: EvaluationRecord[]) => rs.filter((r) => r.variants[name]).map((r) => meanClassDice(r.variants[name]) - meanClassDice(r.baseline));
   md.push(row(['**mean Δ**', '', ...variants.map((v) => signed(mean(deltas(v.name, records))))]));
   md.push(row(['**harmed > 0.01**', '', ...variants.map((v) => { const d = deltas(v.name, records); return `${d.filter((x) => x < -HARM).length}/${d.length}`; })]));
   md.push(row(['**mean Δ, real scans**', '', ...variants.map((v) => signed(mean(deltas(v.name, real))))]));
@@ -108,7 +108,7 @@ export function evaluationMarkdown(records: EvaluationRecord[], calibration: Cal
 
   // --- output-side evidence after adapting: does it tell a helpful adaptation from a harmful one?
   const pairs = records.flatMap((r) => variants.filter((v) => r.variants[v.name] && r.variants[v.name].settings.mode !== 'none').map((v) => ({ r, o: r.variants[v.name] })));
-  const gain = pairs.map(({ r, o }) => meanDice(o.dice) - meanDice(r.baseline.dice));
+  const gain = pairs.map(({ r, o }) => meanClassDice(o) - meanClassDice(r.baseline));
   const after: [string, (p: (typeof pairs)[number]) => number][] = [
     ['tumour volume change (relative)', ({ o }) => o.evidence.volumeChange],
     ['objective drop (relative)', ({ o }) => o.evidence.lossDrop],
@@ -126,13 +126,13 @@ export function evaluationMarkdown(records: EvaluationRecord[], calibration: Cal
   md.push('### The `auto` decision', '', `Shipped rule (\`src/core/decision/defaultPolicy.ts\`): ${policyWords(DEFAULT_POLICY)}. Fitted on all these records (candidates: every signal × threshold × variant run on every scan, the guards fixed; among the rules within ${FIT_TOLERANCE} of the best mean Dice, the one that adapts the fewest scans): ${policyWords(fitted)}. The honest estimate is leave-one-scan-out: each source scan (with its shifted copies) decided by the rule fitted on the others.`, '');
   md.push(...header(['scan', 'baseline', 'auto (shipped rule)', 'Δ', 'auto (leave-one-out)', 'Δ', 'decision (shipped rule)']));
   records.forEach((r, i) => {
-    const base = meanDice(r.baseline.dice);
+    const base = meanClassDice(r.baseline);
     const l = loo.get(r.case)!.outcome;
     const s = shipped[i];
     md.push(row([r.case, f3(base), f3(s.dice), signed(s.dice - base), f3(l.dice), signed(l.dice - base), s.reason.replace(/\|/g, '/')]));
   });
   const never = mean(dice);
-  const always = variants.filter((v) => records.every((r) => r.variants[v.name])).map((v) => ({ name: v.name, dice: records.map((r) => meanDice(r.variants[v.name].dice)) }));
+  const always = variants.filter((v) => records.every((r) => r.variants[v.name])).map((v) => ({ name: v.name, dice: records.map((r) => meanClassDice(r.variants[v.name])) }));
   const looDice = records.map((r) => loo.get(r.case)!.outcome.dice);
   const harmed = (ds: number[]) => ds.filter((d, i) => d < dice[i] - HARM).length;
   md.push('', ...header(['policy', 'mean Dice', 'Δ vs never', `harmed > ${HARM}`, 'scans adapted']));
@@ -143,11 +143,11 @@ export function evaluationMarkdown(records: EvaluationRecord[], calibration: Cal
   const bestFixed = Math.max(never, ...always.map((a) => mean(a.dice)));
 
   // recovery on shifted copies whose baseline dropped ≥ 0.10
-  const sourceDice = new Map(real.map((r) => [r.source, meanDice(r.baseline.dice)]));
-  const dropped = shifted.filter((r) => (sourceDice.get(r.source) ?? NaN) - meanDice(r.baseline.dice) >= 0.1);
+  const sourceDice = new Map(real.map((r) => [r.source, meanClassDice(r.baseline)]));
+  const dropped = shifted.filter((r) => (sourceDice.get(r.source) ?? NaN) - meanClassDice(r.baseline) >= 0.1);
   const recovery = dropped.map((r) => {
-    const drop = sourceDice.get(r.source)! - meanDice(r.baseline.dice);
-    return (loo.get(r.case)!.outcome.dice - meanDice(r.baseline.dice)) / drop;
+    const drop = sourceDice.get(r.source)! - meanClassDice(r.baseline);
+    return (loo.get(r.case)!.outcome.dice - meanClassDice(r.baseline)) / drop;
   });
   // auto's time on a scan (the baseline with its evidence, plus the adaptation and segmentation
   // it ran) against a run of the mode it adapts with (baseline + that mode), same run, same machine.
@@ -205,14 +205,14 @@ function presetSection(checks: PresetCheck[]): string[] {
     '',
     ...header(['preset', 'what it mimics', ...sources.flatMap((s) => [`${s} mean Dice`, 'drop']), 'mean drop', 'hurts']),
   ];
-  out.push(row(['(unshifted)', '', ...sources.flatMap((s) => [f3(meanDice(at(s, null)?.dice ?? ({} as never))), '']), '', '']));
+  out.push(row(['(unshifted)', '', ...sources.flatMap((s) => [f3((at(s, null) ? meanClassDice(at(s, null)!) : NaN)), '']), '', '']));
   for (const preset of SHIFT_PRESET_NAMES) {
     const drops = sources.map((s) => {
       const a = at(s, null);
       const b = at(s, preset);
-      return a && b ? meanDice(a.dice) - meanDice(b.dice) : NaN;
+      return a && b ? meanClassDice(a) - meanClassDice(b) : NaN;
     });
-    out.push(row([`\`${preset}\``, SHIFT_PRESETS[preset].summary.split(/[:;(]/)[0].trim(), ...sources.flatMap((s, i) => [f3(meanDice(at(s, preset)?.dice ?? ({} as never))), signed(-drops[i])]), signed(-mean(drops)), mean(drops) >= HURTS ? 'yes' : 'no']));
+    out.push(row([`\`${preset}\``, SHIFT_PRESETS[preset].summary.split(/[:;(]/)[0].trim(), ...sources.flatMap((s, i) => [f3((at(s, preset) ? meanClassDice(at(s, preset)!) : NaN)), signed(-drops[i])]), signed(-mean(drops)), mean(drops) >= HURTS ? 'yes' : 'no']));
   }
   out.push('');
   return out;

@@ -304,11 +304,14 @@ export function reportMarkdown(jobs: ReportJob[], byKey: Map<string, ReportRecor
 export const REPORT_BEGIN = '<!-- attune report: begin (generated; do not edit by hand) -->';
 export const REPORT_END = '<!-- attune report: end -->';
 
-/** Replaces the generated block of BENCHMARKS.md (appends it the first time); the rest stays as written. */
-export function spliceReport(doc: string, markdown: string): string {
-  const block = `${REPORT_BEGIN}\n${markdown.trimEnd()}\n${REPORT_END}`;
-  const a = doc.indexOf(REPORT_BEGIN);
-  const b = doc.indexOf(REPORT_END);
-  if (a >= 0 && b > a) return doc.slice(0, a) + block + doc.slice(b + REPORT_END.length);
+/**
+ * Replaces a generated block of BENCHMARKS.md between its markers (appends it the first
+ * time); the rest stays as written. Default markers: the classic report's.
+ */
+export function spliceReport(doc: string, markdown: string, begin = REPORT_BEGIN, end = REPORT_END): string {
+  const block = `${begin}\n${markdown.trimEnd()}\n${end}`;
+  const a = doc.indexOf(begin);
+  const b = doc.indexOf(end);
+  if (a >= 0 && b > a) return doc.slice(0, a) + block + doc.slice(b + end.length);
   return `${doc.trimEnd()}\n\n${block}\n`;
 }
