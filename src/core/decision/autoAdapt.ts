@@ -53,13 +53,7 @@ export interface AutoOptions extends AdaptCallbacks {
  */
 export async function autoAdapt(model: AttuneModel, pre: PreprocessedCase, calibration: Calibration | null, policy: AutoPolicy, o: AutoOptions = {}): Promise<AutoResult> {
   const t0 = performance.now();
-  const baselineSegmentation = await segmentCase(model.weights, model.arch, pre, {
-    batchSize: o.batchSize,
-    postprocess: o.postprocess,
-    measureUncertainty: true,
-    checkCancelled: o.checkCancelled,
-    onProgress: (d, t) => o.onSegmentProgress?.(d, t, 'baseline'),
-  });
+  const baselineSegmentation = await segmentMeasured(model, pre, model.weights, 'baseline', o);
   const baseline = await baselineEvidence(model, pre, baselineSegmentation, { calibration: calibration ?? undefined, passSize: o.batchSize });
   return autoAdaptFromBaseline(model, pre, calibration, policy, { segmentation: baselineSegmentation, evidence: baseline, seconds: (performance.now() - t0) / 1000 }, o);
 }
@@ -94,14 +88,7 @@ export async function autoAdaptFromBaseline(
   try {
     seconds.adaptation = (performance.now() - t1) / 1000;
     const t2 = performance.now();
-    const adaptedSegmentation = await segmentCase(adaptation.weights, model.arch, pre, {
-      batchSize: o.batchSize,
-      postprocess: o.postprocess,
-      measureUncertainty: true,
-      checkCancelled: o.checkCancelled,
-      bnStatisticsOverride: adaptation.bnStatisticsOverride,
-      onProgress: (d, t) => o.onSegmentProgress?.(d, t, 'adapted'),
-    });
+    const adaptedSegmentation = await segmentMeasured(model, pre, adaptation.weights, 'adapted', o, adaptation.bnStatisticsOverride);
     seconds.adaptedSegmentation = (performance.now() - t2) / 1000;
     const adapted = adaptedEvidence(baselineSegmentation, adaptedSegmentation, adaptation);
     const keep = keepOrFallBack(baseline, adapted, policy);
@@ -117,6 +104,25 @@ export async function autoAdaptFromBaseline(
   } finally {
     disposeAdaptation(adaptation);
   }
+}
+
+/** A segmentation with its uncertainty measured (the evidence reads it), as the caller's options ask. */
+function segmentMeasured(
+  model: AttuneModel,
+  pre: PreprocessedCase,
+  weights: AttuneModel['weights'],
+  which: 'baseline' | 'adapted',
+  o: AutoOptions,
+  bnStatisticsOverride?: SegmentOptions['bnStatisticsOverride'],
+): Promise<Segmentation> {
+  return segmentCase(weights, model.arch, pre, {
+    batchSize: o.batchSize,
+    postprocess: o.postprocess,
+    measureUncertainty: true,
+    checkCancelled: o.checkCancelled,
+    bnStatisticsOverride,
+    onProgress: (d, t) => o.onSegmentProgress?.(d, t, which),
+  });
 }
 
 /**

@@ -4,3 +4,4 @@ export { forwardNetwork, type BnMoments, type ForwardOptions, type ForwardResult
 export { segmentCase, type Segmentation, type SegmentOptions, type Uncertainty } from './segmentCase.ts';
 export { convBnLayerNames } from './layers.ts';
 export { weightsChecksum } from './weightsChecksum.ts';
+export { brainMaskOf, entropyMap } from './pixelMaps.ts';

@@ -4,6 +4,7 @@ import { toInputGrid } from '../orientation/index.ts';
 import { uncropLabels, type PreprocessedCase } from '../preprocess/index.ts';
 import type { Architecture } from './contract.ts';
 import { forwardNetwork, type ForwardOptions, type ModelWeights } from './network.ts';
+import { brainMaskOf, entropyMap } from './pixelMaps.ts';
 
 export interface SegmentOptions {
   /** Slices per forward pass; callers size it from the backend's memory limits. */
@@ -72,10 +73,9 @@ export async function segmentCase(
       const { logits } = forwardNetwork(weights, arch, x, { bnStatisticsOverride: options.bnStatisticsOverride, fused: true });
       const classes = tf.argMax(logits, 3);
       if (!options.measureUncertainty) return [classes];
-      const logp = tf.logSoftmax(logits, 3);
-      const entropy = tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 3));
+      const entropy = entropyMap(logits);
       const tumour = tf.cast(tf.notEqual(classes, 0), 'float32');
-      const brain = tf.cast(tf.any(tf.notEqual(x, 0), 3), 'float32');
+      const brain = brainMaskOf(x);
       return [classes, tf.stack([tf.sum(tf.mul(entropy, tumour)), tf.sum(tumour), tf.sum(tf.mul(entropy, brain)), tf.sum(brain)])];
     });
     const values = (await result[0].data()) as Int32Array;

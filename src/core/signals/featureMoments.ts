@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { AttuneModel } from '../model/decodeModel.ts';
 import { forwardNetwork, type ModelWeights } from '../model/network.ts';
 import type { PreprocessedCase } from '../preprocess/index.ts';
-import { brainMaskOf } from '../tta/statsBatch.ts';
-import { statsSliceIndices } from '../tta/statsSlices.ts';
+import { brainMaskOf } from '../model/pixelMaps.ts';
+import { sliceBatch, statsSliceIndices } from '../tta/statsSlices.ts';
 
 /** Per BN layer, per channel: mean and variance of the features entering it, over a scan's brain voxels. */
 export type FeatureMoments = Record<string, { mean: number[]; variance: number[] }>;
@@ -27,7 +27,7 @@ export interface FeatureMomentsOptions {
  * never be a different population.
  */
 export async function measureFeatureMoments(model: AttuneModel, pre: PreprocessedCase, o: FeatureMomentsOptions): Promise<FeatureMoments> {
-  const [d, h, w, c] = pre.shape;
+  const d = pre.shape[0];
   const deepest = model.arch.bnLayers.filter((l) => o.layers.includes(l)).pop();
   if (!deepest) throw new Error(`no BN layer of this model among ${o.layers.join(', ')}`);
   const indices = o.slices === 'all' ? Array.from({ length: d }, (_, i) => i) : statsSliceIndices(d, Math.min(o.slices, d));
@@ -35,11 +35,9 @@ export async function measureFeatureMoments(model: AttuneModel, pre: Preprocesse
   const sums = Object.fromEntries(o.layers.map((l) => [l, { s1: [] as number[], s2: [] as number[] }]));
   let pixelsTotal = 0;
   for (let start = 0; start < indices.length; start += per) {
-    const chunk = indices.slice(start, start + per);
-    const data = new Float32Array(chunk.length * h * w * c);
-    chunk.forEach((s, n) => data.set(pre.input.subarray(s * h * w * c, (s + 1) * h * w * c), n * h * w * c));
+    const { data, shape } = sliceBatch(pre, indices.slice(start, start + per));
     const out = tf.tidy(() => {
-      const x = tf.tensor4d(data, [chunk.length, h, w, c]);
+      const x = tf.tensor4d(data, shape);
       const brain = brainMaskOf(x);
       const { bnMoments } = forwardNetwork(o.weights ?? model.weights, model.arch, x, { collectBnMoments: true, momentsMask: brain, stopAfter: deepest });
       return [tf.sum(brain), ...o.layers.flatMap((l) => [bnMoments![l].mean, bnMoments![l].variance])];

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Architecture } from '../model/contract.ts';
 import { forwardNetwork, type ForwardOptions, type ModelWeights } from '../model/network.ts';
 import type { PreprocessedCase } from '../preprocess/index.ts';
-import { statsSliceIndices } from '../tta/statsSlices.ts';
+import { sliceBatch, statsSliceIndices } from '../tta/statsSlices.ts';
 
 /**
  * 1 − Dice between the tumour (any non-background class) predicted on the slices and the
@@ -29,17 +29,15 @@ export async function measureFlipDisagreement(
   pre: PreprocessedCase,
   o: { slices: number; passSize?: number; bnStatisticsOverride?: ForwardOptions['bnStatisticsOverride'] },
 ): Promise<number> {
-  const [d, h, w, c] = pre.shape;
+  const d = pre.shape[0];
   const indices = statsSliceIndices(d, Math.min(o.slices, d));
   const per = Math.max(1, Math.floor(o.passSize ?? 8));
   const plain: number[] = [];
   const mirrored: number[] = [];
   for (let start = 0; start < indices.length; start += per) {
-    const chunk = indices.slice(start, start + per);
-    const data = new Float32Array(chunk.length * h * w * c);
-    chunk.forEach((s, n) => data.set(pre.input.subarray(s * h * w * c, (s + 1) * h * w * c), n * h * w * c));
+    const { data, shape } = sliceBatch(pre, indices.slice(start, start + per));
     const out = tf.tidy(() => {
-      const x = tf.tensor4d(data, [chunk.length, h, w, c]);
+      const x = tf.tensor4d(data, shape);
       const run = (input: tf.Tensor4D) => tf.argMax(forwardNetwork(weights, arch, input, { fused: true, bnStatisticsOverride: o.bnStatisticsOverride }).logits, 3);
       return [run(x), tf.reverse(run(tf.reverse(x, 2)), 2)];
     });

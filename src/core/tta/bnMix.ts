@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AttuneModel } from '../model/decodeModel.ts';
 import { forwardNetwork, type BnMoments } from '../model/network.ts';
-import { entropyMap } from './objectives/entropyObjective.ts';
+import { entropyMap } from '../model/pixelMaps.ts';
 import { shallowLayers } from './parameters.ts';
 import type { StatsBatch } from './statsBatch.ts';
 

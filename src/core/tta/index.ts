@@ -5,8 +5,7 @@ export {
   type AdaptMode, type AdaptSettings, type LayerSet, type ModeRecipe, type OptimizerName, type PixelSet,
 } from './modes.ts';
 export { adaptableParameterNames, layersOf, shallowLayers } from './parameters.ts';
-export { makeStatsBatch, brainMaskOf, type StatsBatch } from './statsBatch.ts';
-export { entropyMap } from './objectives/entropyObjective.ts';
+export { makeStatsBatch, type StatsBatch } from './statsBatch.ts';
 export { BN_MIX_ALPHAS, bnMixGrid } from './bnMix.ts';
 export { adaptCase, disposeAdaptation, type Adaptation, type AdaptCallbacks, type BudgetChoice } from './adaptCase.ts';
 export { DEFAULT_SETTINGS } from './defaults.ts';

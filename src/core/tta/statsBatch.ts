@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { PreprocessedCase } from '../preprocess/index.ts';
 import { statsSliceBatch } from './statsSlices.ts';
+import { brainMaskOf } from '../model/pixelMaps.ts';
 
 /** One forward/backward pass's share of the statistics slices. */
 export interface BatchPart {
@@ -56,9 +57,4 @@ export async function makeStatsBatch(pre: PreprocessedCase, slices: number, pass
       x.dispose();
     },
   };
-}
-
-/** 1 where any modality is non-zero (the skull-stripped brain), [N, H, W]. */
-export function brainMaskOf(x: tf.Tensor4D): tf.Tensor3D {
-  return tf.tidy(() => tf.cast(tf.any(tf.notEqual(x, 0), 3), 'float32') as tf.Tensor3D);
 }

@@ -13,10 +13,14 @@ export function statsSliceIndices(depth: number, k: number): number[] {
 
 /** NHWC input [K, H', W', 4] of the statistics slices, copied out of the preprocessed case. */
 export function statsSliceBatch(pre: PreprocessedCase, k: number): { data: Float32Array; shape: [number, number, number, number] } {
-  const [d, h, w, c] = pre.shape;
+  return sliceBatch(pre, statsSliceIndices(pre.shape[0], k));
+}
+
+/** NHWC input [n, H', W', 4] of these slices (indices into the cropped depth), copied out of the preprocessed case. */
+export function sliceBatch(pre: PreprocessedCase, indices: readonly number[]): { data: Float32Array; shape: [number, number, number, number] } {
+  const [, h, w, c] = pre.shape;
   const per = h * w * c;
-  const idx = statsSliceIndices(d, k);
-  const data = new Float32Array(idx.length * per);
-  idx.forEach((s, n) => data.set(pre.input.subarray(s * per, (s + 1) * per), n * per));
-  return { data, shape: [idx.length, h, w, c] };
+  const data = new Float32Array(indices.length * per);
+  indices.forEach((s, n) => data.set(pre.input.subarray(s * per, (s + 1) * per), n * per));
+  return { data, shape: [indices.length, h, w, c] };
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AttuneModel } from '../../model/decodeModel.ts';
 import { forwardNetwork, type ModelWeights } from '../../model/network.ts';
+import { entropyMap } from '../../model/pixelMaps.ts';
 import type { StatsBatch } from '../statsBatch.ts';
 import { scalarValue } from './alignmentObjective.ts';
 import { accumulateGradients, gradientsOf, type Objective } from './types.ts';
@@ -37,10 +38,4 @@ export function entropyObjective(model: AttuneModel, batch: StatsBatch): Objecti
       return { value, grads: vars ? total : null };
     },
   };
-}
-
-/** Per-pixel Shannon entropy (nats) of the softmax, [N, H, W]. */
-export function entropyMap(logits: tf.Tensor4D): tf.Tensor3D {
-  const logp = tf.logSoftmax(logits, 3);
-  return tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 3)) as tf.Tensor3D;
 }
