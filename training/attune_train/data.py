@@ -69,7 +69,8 @@ def case_from_arrays(name: str, vols: np.ndarray, labels: np.ndarray | None) -> 
     return Case(name, slices, classes, labels, box, tuple(vols.shape[1:]))
 
 
-def load_case(folder: str) -> Case:
+def read_case_arrays(folder: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """(vols [4, X, Y, Z] float32 in MODALITIES order, labels or None) of a BraTS case folder."""
     import nibabel as nib
     name = os.path.basename(folder.rstrip("/"))
     vols = []
@@ -77,22 +78,37 @@ def load_case(folder: str) -> Case:
         vols.append(np.asarray(nib.load(os.path.join(folder, f"{name}_{m}.nii.gz")).dataobj, dtype=np.float32))
     seg_path = os.path.join(folder, f"{name}_seg.nii.gz")
     labels = read_seg(seg_path) if os.path.exists(seg_path) else None
-    return case_from_arrays(name, np.stack(vols), labels)
+    return np.stack(vols), labels
+
+
+def load_case(folder: str) -> Case:
+    name = os.path.basename(folder.rstrip("/"))
+    return case_from_arrays(name, *read_case_arrays(folder))
 
 
 class SliceSampler:
     """Random training crops: half of them centred near tumour, the rest anywhere in the brain."""
 
-    def __init__(self, cases: list[Case], crop: int, rng: np.random.Generator, tumour_fraction: float = 0.5):
+    def __init__(self, cases: list[Case], crop: int, rng: np.random.Generator, tumour_fraction: float = 0.5,
+                 healthy: list[Case] | None = None, healthy_fraction: float = 0.0):
         self.cases, self.crop, self.rng, self.tumour_fraction = cases, crop, rng, tumour_fraction
         self.tumour_slices = [np.nonzero(c.classes.reshape(c.classes.shape[0], -1).max(1) > 0)[0] for c in cases]
+        # tumour-free heads (tumour_free.py), drawn for this share of the crops; with none, the
+        # draws are exactly those of a sampler without them (v1 reproduces bit for bit)
+        self.healthy, self.healthy_fraction = healthy or [], healthy_fraction if healthy else 0.0
+
+    def _pick(self):
+        if self.healthy_fraction > 0 and self.rng.random() < self.healthy_fraction:
+            case = self.healthy[self.rng.integers(len(self.healthy))]
+            return case, np.zeros(0, np.int64)
+        ci = self.rng.integers(len(self.cases))
+        return self.cases[ci], self.tumour_slices[ci]
 
     def _one(self):
-        ci = self.rng.integers(len(self.cases))
-        case = self.cases[ci]
+        case, tumour_slices = self._pick()
         D, _, H, W = case.slices.shape
-        tumour = self.rng.random() < self.tumour_fraction and len(self.tumour_slices[ci]) > 0
-        k = self.rng.choice(self.tumour_slices[ci]) if tumour else self.rng.integers(D)
+        tumour = self.rng.random() < self.tumour_fraction and len(tumour_slices) > 0
+        k = self.rng.choice(tumour_slices) if tumour else self.rng.integers(D)
         img, lab = case.slices[k], case.classes[k]
         c = self.crop
         if tumour:

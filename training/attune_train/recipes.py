@@ -17,9 +17,9 @@ from .splits import SPLITS
 
 RECIPES = {
     "v1": {"split": "v1", "steps": 2000, "finetune_steps": 200, "batch": 8, "crop": 128, "lr": 2e-3,
-           "augment": "v1"},
+           "augment": "v1", "tumour_free_fraction": 0.0},
     "v2": {"split": "v2", "steps": 8000, "finetune_steps": 300, "batch": 16, "crop": 160, "lr": 2e-3,
-           "augment": "v2"},
+           "augment": "v2", "tumour_free_fraction": 0.1},
 }
 AUGMENTS = {"v1": augment_v1, "v2": augment_v2}
 

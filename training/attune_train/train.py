@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from .checkpoint import TrainState, apply_checkpoint, read_checkpoint, save_checkpoint
-from .data import SliceSampler, load_case
+from .data import SliceSampler, case_from_arrays, load_case, read_case_arrays
 from .export import export_model
 from .infer import kl_alignment_loss, predict_case, recalibrate_bn, stats_slices
 from .loop import dice_ce_loss, set_bn_eval, train_steps  # noqa: F401 (dice_ce_loss: tests import it here)
@@ -29,6 +29,7 @@ from .metrics import all_dice
 from .model import AttuneNet
 from .package import SUFFIX, load_packed
 from .recipes import AUGMENTS, recipe_defaults
+from .tumour_free import mirror_tumour_free
 
 HERE = os.path.dirname(__file__)
 
@@ -45,6 +46,21 @@ def load_present(data: str, names: list[str], log) -> list:
     if len(present) < len(names):
         log(f"not in {data}, not evaluated here: {', '.join(sorted(set(names) - set(present)))}")
     return [load_named(data, n) for n in present]
+
+
+def tumour_free_cases(data: str, names: list[str], log) -> list:
+    """Tumour-free mirrored copies of those of `names` whose tumour stays in one hemisphere (NIfTI folders only)."""
+    out = []
+    for n in names:
+        folder = os.path.join(data, n)
+        if not os.path.isdir(folder):
+            continue
+        vols, labels = read_case_arrays(folder)
+        mirrored = mirror_tumour_free(vols, labels)
+        if mirrored is not None:
+            out.append(case_from_arrays(n + "-tumour-free", *mirrored))
+    log(f"tumour-free copies: {', '.join(c.name for c in out) or 'none'}")
+    return out
 
 
 def evaluate(model, cases) -> dict:
@@ -82,6 +98,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--crop", type=int, default=d["crop"])
     ap.add_argument("--lr", type=float, default=d["lr"])
     ap.add_argument("--augment", choices=sorted(AUGMENTS), default=d["augment"])
+    ap.add_argument("--tumour-free-fraction", type=float, default=d["tumour_free_fraction"],
+                    help="share of crops drawn from tumour-free mirrored copies of the training scans (tumour_free.py)")
     ap.add_argument("--seed", type=int, default=18)
     ap.add_argument("--device", default="cpu", help="cpu or cuda (same command, same schedule)")
     ap.add_argument("--threads", type=int, default=1,
@@ -133,7 +151,8 @@ def main(argv=None):
     if args.init:
         model.load_state_dict(torch.load(args.init, map_location=args.device))
         log(f"initialised from {args.init}")
-    sampler = SliceSampler(train, args.crop, rng)
+    healthy = tumour_free_cases(args.data, args.train_cases, log) if args.tumour_free_fraction > 0 else []
+    sampler = SliceSampler(train, args.crop, rng, healthy=healthy, healthy_fraction=args.tumour_free_fraction)
     augment = AUGMENTS[args.augment]
     ck = read_checkpoint(args.resume) if args.resume else None
     state = new_state(args, model, rng, g, ck["phase"] if ck else "train")
@@ -193,7 +212,7 @@ def main(argv=None):
     meta = {
         "recipe": args.recipe, "trainCases": args.train_cases, "valCases": args.val_cases, "targetCases": args.target_cases,
         "steps": args.steps, "finetuneSteps": args.finetune_steps, "batch": args.batch, "crop": args.crop,
-        "augment": args.augment, "lr": args.lr, "seed": args.seed, "init": args.init, "device": args.device,
+        "augment": args.augment, "tumourFreeFraction": args.tumour_free_fraction, "lr": args.lr, "seed": args.seed, "init": args.init, "device": args.device,
         "seconds": round(state.meta["seconds"] + time.time() - sitting),
         "metrics": {"beforeRecalibration": state.meta["beforeRecalibration"], **results},
         "command": command,
