@@ -22,7 +22,7 @@ import torch
 
 from .checkpoint import TrainState, apply_checkpoint, read_checkpoint, save_checkpoint
 from .data import SliceSampler, case_from_arrays, load_case, read_case_arrays
-from .export import export_model
+from .export import export_model, load_exported
 from .infer import kl_alignment_loss, predict_case, recalibrate_bn, stats_slices
 from .loop import dice_ce_loss, set_bn_eval, train_steps  # noqa: F401 (dice_ce_loss: tests import it here)
 from .metrics import all_dice
@@ -105,7 +105,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--threads", type=int, default=1,
                     help="torch CPU threads; 1 is robust when the 2 cores are shared (2 threads slow down badly under load)")
     ap.add_argument("--widths", default="16,32,64,128,256")
-    ap.add_argument("--init", default=None, help="start from this state_dict (e.g. a partial checkpoint)")
+    ap.add_argument("--init", default=None, help="start from these weights: an exported model folder (warm start) or a state_dict file")
     ap.add_argument("--ckpt-dir", default=None, help="checkpoint folder (default <out>/checkpoint)")
     ap.add_argument("--ckpt-every", type=int, default=250)
     ap.add_argument("--resume", default=None, help="checkpoint folder to continue from (same flags)")
@@ -149,7 +149,9 @@ def main(argv=None):
 
     model = AttuneNet(tuple(int(w) for w in args.widths.split(","))).to(args.device)
     if args.init:
-        model.load_state_dict(torch.load(args.init, map_location=args.device))
+        # an exported model folder (models/<name>: warm start from a shipped model) or a state_dict file
+        init = load_exported(args.init).state_dict() if os.path.isdir(args.init) else torch.load(args.init, map_location="cpu")
+        model.load_state_dict(init)
         log(f"initialised from {args.init}")
     healthy = tumour_free_cases(args.data, args.train_cases, log) if args.tumour_free_fraction > 0 else []
     sampler = SliceSampler(train, args.crop, rng, healthy=healthy, healthy_fraction=args.tumour_free_fraction)
