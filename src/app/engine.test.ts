@@ -1,13 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { SHIPPED_MODEL } from '../worker/shippedModel.ts';
+import { SHIPPED_MODEL, SHIPPED_MODEL_SOURCES } from '../worker/shippedModel.ts';
+import { DEFAULT_MODEL_NAME, SHIPPED_MODELS } from '../core/model/shippedModels.ts';
 import { engineOptionsFromUrl } from './engine.ts';
 
 describe('engineOptionsFromUrl', () => {
   it('uses the bundled model and lets the worker choose the backend by default', () => {
     const o = engineOptionsFromUrl('http://localhost:5173/');
     expect(o.model).toBe(SHIPPED_MODEL);
+    expect(o.modelLabel).toBe(DEFAULT_MODEL_NAME);
     expect(o.backend).toBeUndefined();
     expect(o.notices).toEqual([]);
+  });
+
+  it('every bundled model has its files, and ?model=<name> picks it with its own calibration', () => {
+    expect(Object.keys(SHIPPED_MODEL_SOURCES).sort()).toEqual(SHIPPED_MODELS.map((m) => m.name).sort());
+    expect(SHIPPED_MODEL).toBe(SHIPPED_MODEL_SOURCES[DEFAULT_MODEL_NAME]);
+    for (const { name } of SHIPPED_MODELS) {
+      const o = engineOptionsFromUrl(`http://localhost:5173/?model=${name}`);
+      expect(o.model).toBe(SHIPPED_MODEL_SOURCES[name]);
+      expect(o.model.calibrationUrl).toMatch(new RegExp(`${name}/calibration\\.json`));
+      expect(o.modelLabel).toBe(name);
+      expect(o.notices).toEqual([]);
+    }
   });
 
   it('takes a same-origin model.json (relative or absolute) and ?backend=wasm', () => {

@@ -1,12 +1,13 @@
 import type { GpuFaultStage } from '../worker/gpuFallback.ts';
 import type { BackendName, ModelSource } from '../worker/protocol.ts';
 import { isWorkerFault, type WorkerFault } from '../worker/workerDeath.ts';
-import { SHIPPED_MODEL } from '../worker/shippedModel.ts';
+import { SHIPPED_MODEL, SHIPPED_MODEL_SOURCES } from '../worker/shippedModel.ts';
+import { DEFAULT_MODEL_NAME, isShippedModelName } from '../core/model/shippedModels.ts';
 
 /** How the page starts its worker: which model, which backend, and what was wrong with the URL. */
 export interface EngineOptions {
   model: ModelSource;
-  /** "bundled" or the model.json URL given with ?model=. */
+  /** A bundled model's name (models/<name>), or the path of the model.json URL given with ?model=. */
   modelLabel: string;
   /** 'wasm' when ?backend=wasm switches WebGPU off. */
   backend?: BackendName;
@@ -20,9 +21,10 @@ export interface EngineOptions {
 
 /**
  * Reads the page's query parameters, two research/testing switches:
- * - `?model=<URL of a model.json>` runs another exported model (same format, models/README.md);
- *   it must be on the page's own origin — nothing is ever fetched from elsewhere. Its shards
- *   are fetched next to it, as the manifest names them.
+ * - `?model=<name>` runs another bundled model (e.g. `attune-brats-inst18`, v1), with its own
+ *   calibration; `?model=<URL of a model.json>` runs any exported model (same format,
+ *   models/README.md); it must be on the page's own origin — nothing is ever fetched from
+ *   elsewhere. Its shards are fetched next to it, as the manifest names them.
  * - `?backend=wasm` switches WebGPU off (e.g. to compare, or when a GPU driver misbehaves).
  * - `?gpuFault=inference|adaptation|device-lost` (testing) makes the first WebGPU run fail
  *   there with a GPU-like error, or destroys the GPU device mid-adaptation, to exercise the
@@ -35,17 +37,20 @@ export function engineOptionsFromUrl(href: string): EngineOptions {
   const url = new URL(href);
   const notices: string[] = [];
   let model = SHIPPED_MODEL;
-  let modelLabel = 'bundled';
+  let modelLabel = DEFAULT_MODEL_NAME;
   const requestedModel = url.searchParams.get('model');
-  if (requestedModel) {
+  if (requestedModel && isShippedModelName(requestedModel)) {
+    model = SHIPPED_MODEL_SOURCES[requestedModel];
+    modelLabel = requestedModel;
+  } else if (requestedModel) {
     let resolved: URL | null = null;
     try {
       resolved = new URL(requestedModel, url);
     } catch {
-      notices.push(`?model=${requestedModel} is not a URL; using the bundled model.`);
+      notices.push(`?model=${requestedModel} is neither a bundled model's name nor a URL; using the default model.`);
     }
     if (resolved && resolved.origin !== url.origin) {
-      notices.push(`?model= must be on this page's origin (${url.origin}); Attune never fetches from elsewhere. Using the bundled model.`);
+      notices.push(`?model= must be on this page's origin (${url.origin}); Attune never fetches from elsewhere. Using the default model.`);
     } else if (resolved) {
       model = { manifestUrl: resolved.href, shardUrls: {} };
       modelLabel = resolved.pathname;

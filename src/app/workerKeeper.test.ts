@@ -39,7 +39,7 @@ function recorder() {
   };
 }
 
-const options: EngineOptions = { model: SHIPPED_MODEL, modelLabel: 'bundled', gpuFault: 'adaptation', workerFault: 'exit', notices: [] };
+const options: EngineOptions = { model: SHIPPED_MODEL, modelLabel: 'attune-brats-inst18', gpuFault: 'adaptation', workerFault: 'exit', notices: [] };
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
 describe('WorkerKeeper', () => {

@@ -3,6 +3,7 @@ import { loadModelDir } from '../node/loadModelDir.ts';
 import { useNodeBackend, type NodeBackend } from '../node/useNodeBackend.ts';
 import { registerWasmConv2dBackpropFilter } from '../core/tta/index.ts';
 import { parseArgs } from './args.ts';
+import { DEFAULT_MODEL_NAME, isShippedModelName, SHIPPED_MODELS } from '../core/model/shippedModels.ts';
 import { BENCHMARK_FLAGS, BENCHMARK_SWITCHES, benchmark } from './benchmark.ts';
 import { SEGMENT_FLAGS, SEGMENT_SWITCHES, segment } from './segment.ts';
 import { SHIFT_FLAGS, shift } from './shift.ts';
@@ -10,7 +11,9 @@ import { CALIBRATE_FLAGS, calibrate } from './calibrate.ts';
 import { loadCalibration } from './loadCalibration.ts';
 import { REPORT_FLAGS, REPORT_SWITCHES, report } from './report/report.ts';
 
-export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../models/attune-brats-inst18/', import.meta.url));
+const MODELS_DIR = new URL('../../models/', import.meta.url);
+const shippedModelDir = (name: string) => fileURLToPath(new URL(`${name}/`, MODELS_DIR));
+export const DEFAULT_MODEL_DIR = shippedModelDir(DEFAULT_MODEL_NAME);
 
 const USAGE = `usage:
   attune benchmark <folder> [--modes none,auto,normalizer,bn,tent,adabn,bnmix] [--iterations N] [--lr X]
@@ -18,7 +21,7 @@ const USAGE = `usage:
   attune segment <files or folder> [--mode auto|none|normalizer|bn|tent|adabn|bnmix] --out mask.nii.gz [--labels 2021|2023]
                  [--iterations N] [--lr X] [--optimizer sgd|adam] [--slices K] [--layers all|shallow] [--pixels all|brain]
                  [--no-postprocess]   (masks are post-processed by default: src/core/postprocess)
-common: [--model <dir with model.json>] [--backend wasm|cpu] [--batch slices per forward pass]
+common: [--model <bundled model name | dir with model.json>] [--backend wasm|cpu] [--batch slices per forward pass]
   attune shift <case folder> --preset low-field|thick-slices|bias-field|noisy|blur|weak-enhancement|vendor-mild|contrast-mild|gamma|gain-offset-control
                --severity 0-4 [--seed N] --out <folder>   (writes <folder>/<case>-<preset>-s<S>/)
   attune calibrate <training case folders…> [--out <model dir>/calibration.json] [--slices N|all]
@@ -30,7 +33,9 @@ common: [--model <dir with model.json>] [--backend wasm|cpu] [--batch slices per
                  --render-only: from the recorded runs alone, nothing is run;
                  --evaluation-cases: your own labelled cases instead of the built-in evaluation set)`;
 
-const modelDirOf = (flags: Record<string, string>) => flags.model ?? DEFAULT_MODEL_DIR;
+/** --model: a bundled model's name (models/<name>; none: the default) or any folder with a model.json. */
+export const modelDirOf = (flags: Record<string, string>) =>
+  flags.model === undefined ? DEFAULT_MODEL_DIR : isShippedModelName(flags.model) ? shippedModelDir(flags.model) : flags.model;
 
 async function setup(flags: Record<string, string>) {
   const backend = (flags.backend ?? 'wasm') as NodeBackend;
@@ -75,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
       await report(flags, modelDirOf(flags), () => setup(flags), flags.backend ?? 'wasm', log);
       return 0;
     }
-    log(USAGE);
+    log(`${USAGE}\nbundled models: ${SHIPPED_MODELS.map((m) => `${m.name}${m.name === DEFAULT_MODEL_NAME ? ' (default)' : ''} — ${m.summary}`).join('; ')}`);
     return command === undefined || command === '--help' || command === 'help' ? 0 : 2;
   } catch (e) {
     log(`attune ${command}: ${(e as Error).message}`);

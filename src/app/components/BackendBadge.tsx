@@ -1,3 +1,4 @@
+import { DEFAULT_MODEL_NAME } from '../../core/model/shippedModels.ts';
 import { useAttune } from '../store.ts';
 
 /** Which tfjs backend the worker runs on, and why (e.g. why not WebGPU). */
@@ -19,7 +20,7 @@ export function BackendBadge() {
     >
       <span className="backend-badge__dot" aria-hidden />
       {text}
-      {engine.status === 'ready' && engine.modelLabel !== 'bundled' && <span className="muted"> · model {engine.modelLabel}</span>}
+      {engine.status === 'ready' && engine.modelLabel !== DEFAULT_MODEL_NAME && <span className="muted"> · model {engine.modelLabel}</span>}
     </div>
   );
 }

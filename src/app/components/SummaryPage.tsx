@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { createPortal } from 'react-dom';
+import { isShippedModelName } from '../../core/model/shippedModels.ts';
 import { labelCentroid, MODALITIES, physicalValues, ROLE_LABELS, voxelToWorld, voxelVolumeMl } from '../../core/index.ts';
 import { caseStem, caseSummaryMasks, SUMMARY_REGIONS, type CaseSummaryMasks, type SummaryMaskInput } from '../../core/results/index.ts';
 import { downloadFile } from '../download.ts';
@@ -75,7 +76,7 @@ export function SummaryPage({ results, onClose }: { results: RunResults; onClose
   }, []);
 
   const files = [...MODALITIES.map((m) => ({ role: ROLE_LABELS[m], name: mriCase.modalities[m].name })), ...(mriCase.label ? [{ role: 'Label map', name: mriCase.label.name }] : [])];
-  const model = engine.modelLabel === 'bundled' ? 'attune-brats-inst18 (bundled)' : engine.modelLabel;
+  const model = isShippedModelName(engine.modelLabel) ? `${engine.modelLabel} (bundled)` : engine.modelLabel;
   const backend = results.backend === 'webgpu' ? 'WebGPU' : 'WebAssembly';
   const created = useMemo(() => new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC', []);
   const stem = caseStem(files.map((f) => f.name));
