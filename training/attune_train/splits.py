@@ -26,3 +26,12 @@ SPLITS = {
     "v1": {"train": V1_TRAIN, "val": INST18_VAL, "target": V1_TARGET},
     "v2": {"train": V2_TRAIN, "val": INST18_VAL, "target": V2_TARGET},
 }
+
+# Real labelled scans added to ../shared/data after the v2 split was set: reported beside the six,
+# never trained on. 00060 is institution 18 (the one in-domain scan no model has seen); 01427 and
+# 01429 institution 3 (2013-era scanners); UPENN-GBM-00003_11 institution 1.
+ADDED_REAL = ["BraTS2021_00060", "BraTS2021_01427", "BraTS2021_01429", "UPENN-GBM-00003_11"]
+
+# In-domain scans no model trains on, whose tumour-free mirrored copies (tumour_free.py) measure
+# how much tumour a model invents on a head without one.
+TUMOUR_FREE_SOURCES = INST18_VAL + ["BraTS2021_00060"]

@@ -105,7 +105,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--threads", type=int, default=1,
                     help="torch CPU threads; 1 is robust when the 2 cores are shared (2 threads slow down badly under load)")
     ap.add_argument("--widths", default="16,32,64,128,256")
-    ap.add_argument("--init", default=None, help="start from these weights: an exported model folder (warm start) or a state_dict file")
+    ap.add_argument("--init", default=d["init"], help="start from these weights: an exported model folder (warm start) or a state_dict file")
     ap.add_argument("--ckpt-dir", default=None, help="checkpoint folder (default <out>/checkpoint)")
     ap.add_argument("--ckpt-every", type=int, default=250)
     ap.add_argument("--resume", default=None, help="checkpoint folder to continue from (same flags)")

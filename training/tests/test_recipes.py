@@ -18,3 +18,10 @@ def test_v2_trains_on_ten_institution_18_scans_and_never_on_a_held_out_one():
     assert {"BraTS2021_00012", "BraTS2021_00630", "BraTS2021_00739"} <= set(V2_TRAIN)
     assert not set(V2_TRAIN) & set(HELD_OUT)
     assert a.val_cases + a.target_cases == HELD_OUT and len(HELD_OUT) == 6
+
+
+def test_v2_warm_starts_from_the_shipped_v1_and_draws_tumour_free_crops():
+    a = parse_args(["--recipe", "v2"])
+    assert a.init and a.init.endswith("models/attune-brats-inst18")
+    assert (a.steps, a.batch, a.crop, a.tumour_free_fraction) == (4500, 8, 128, 0.1)
+    assert parse_args([]).init is None and parse_args([]).tumour_free_fraction == 0.0
