@@ -30,7 +30,7 @@ from .postprocess import DEFAULT_MIN_COMPONENT_VOXELS, DEFAULT_MIN_ET_VOXELS, po
 from .data import case_from_arrays, read_case_arrays
 from .splits import ADDED_REAL, HELD_OUT, TUMOUR_FREE_SOURCES
 from .train import load_named
-from .tumour_free import mirror_tumour_free
+from .tumour_free import mirror_plane, mirror_tumour_free
 
 DATA_ROOT = os.path.join(os.path.dirname(__file__), "../../../shared/data")
 
@@ -130,7 +130,7 @@ def main(argv=None):
         if key not in cache:
             cache[key] = predict_case(model, case_from_arrays(key, *mirrored))
             np.savez_compressed(cache_path, **cache)
-        tumour_free[name] = {"eligible": True, "ml": {setting_name(mc, me): predicted_ml(postprocess(cache[key], mc, me)) for mc, me in grid}}
+        tumour_free[name] = {"eligible": True, "planeShiftVoxels": mirror_plane(vols, labels)[1] / 2, "ml": {setting_name(mc, me): predicted_ml(postprocess(cache[key], mc, me)) for mc, me in grid}}
         print(f"{key}: {tumour_free[name]['ml']['off']['total']:.1f} mL raw, "
               f"{tumour_free[name]['ml'][setting_name(DEFAULT_MIN_COMPONENT_VOXELS, DEFAULT_MIN_ET_VOXELS)]['total']:.1f} mL post-processed", flush=True)
     held = {n: rows[n] for n in args.cases}

@@ -47,15 +47,14 @@ def mid_sagittal(vols: np.ndarray, labels: np.ndarray) -> int:
     return best_c
 
 
-def mirror_tumour_free(vols: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """(vols with the tumour hemisphere replaced by the mirrored healthy one, all-zero labels),
-    or None when the tumour is not confined to one hemisphere. Inputs are not modified."""
+def mirror_plane(vols: np.ndarray, labels: np.ndarray) -> tuple[int, int, np.ndarray] | None:
+    """(twice the mirror plane's x, twice its distance from the symmetry plane, the x columns to
+    overwrite), or None when the tumour is not confined to one hemisphere."""
     tumour_x = np.nonzero((labels > 0).any((1, 2)))[0]
     c2 = mid_sagittal(vols, labels)
+    x = np.arange(vols.shape[1])
     if len(tumour_x) == 0:
-        return vols.copy(), np.zeros_like(labels)
-    X = vols.shape[1]
-    x = np.arange(X)
+        return c2, 0, np.zeros_like(x, bool)
     centroid2 = 2 * float(np.nonzero(labels > 0)[0].mean())
     if centroid2 > c2:   # tumour at larger x: the plane must lie below its smallest x
         plane2 = min(c2, 2 * int(tumour_x.min()) - 2 * MARGIN_VOXELS)
@@ -65,7 +64,17 @@ def mirror_tumour_free(vols: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray
         side = 2 * x < plane2
     if abs(plane2 - c2) > 2 * MAX_SHIFT_VOXELS:
         return None
-    c2 = plane2
+    return plane2, abs(plane2 - c2), side
+
+
+def mirror_tumour_free(vols: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(vols with the tumour hemisphere replaced by the mirrored healthy one, all-zero labels),
+    or None when the tumour is not confined to one hemisphere. Inputs are not modified."""
+    plane = mirror_plane(vols, labels)
+    if plane is None:
+        return None
+    c2, _, side = plane
+    X = vols.shape[1]
     out = vols.copy()
     for xi in np.nonzero(side)[0]:
         m = c2 - xi
