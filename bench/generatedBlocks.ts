@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EVALUATION_BEGIN, EVALUATION_END, EVALUATION_RUNS, renderEvaluation } from '../src/cli/evaluation/render.ts';
 import { PRESET_RUNS } from '../src/cli/evaluation/presetChecks.ts';
+import { spliceReport } from '../src/cli/report/sections.ts';
 import { benchLogMarkdown, gpuMarkdown, parseBenchLog, parseTorchForwards, type GpuRecord } from './resultTables.ts';
 
 /** The repository root: every path below is relative to it. */
@@ -97,13 +98,9 @@ export function blockText(doc: string, block: Pick<GeneratedBlock, 'begin' | 'en
   return a >= 0 && b > a ? doc.slice(a + block.begin.length + 1, b).trimEnd() : null;
 }
 
-/** Replaces a block between its markers, or appends it (with its markers) the first time. */
+/** Replaces a block between its markers, or appends it (with its markers) the first time: the report's one splice. */
 export function spliceBlock(doc: string, block: Pick<GeneratedBlock, 'begin' | 'end'>, markdown: string): string {
-  const text = `${block.begin}\n${markdown.trimEnd()}\n${block.end}`;
-  const a = doc.indexOf(block.begin);
-  const b = doc.indexOf(block.end, a);
-  if (a >= 0 && b > a) return doc.slice(0, a) + text + doc.slice(b + block.end.length);
-  return `${doc.trimEnd()}\n\n${text}\n`;
+  return spliceReport(doc, markdown, block.begin, block.end);
 }
 
 function firstDifference(a: string, b: string): string {
