@@ -13,7 +13,7 @@ import { currentMemoryLimits, destroyGpuDevice, pickBackend, switchToWasm, watch
 import { fallbackNotice, GpuFailure, injectedFault, runWithGpuFallback, type GpuFaultStage } from './gpuFallback.ts';
 import { buildModel, fetchCalibration, fetchModelFiles, type ModelFiles } from './loadModel.ts';
 import type { AutoResultMessage, BackendName, ModeResult, SignalResult, WorkerEvent, WorkerRequest } from './protocol.ts';
-import { DEFAULT_POLICY, autoAdaptFromBaseline, readSignal } from '../core/decision/index.ts';
+import { DEFAULT_POLICY, autoAdaptFromBaseline, readBaselineSignal } from '../core/decision/index.ts';
 import { baselineEvidence, brainReferenceTensors, disposeReference, type Calibration } from '../core/signals/index.ts';
 import type { WorkerFault } from './workerDeath.ts';
 
@@ -124,7 +124,7 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>) {
     });
     const evidence = await baselineEvidence(m, pre, baseline, { calibration: calibration ?? undefined, passSize: p.batchSize });
     const baselineSeconds = (performance.now() - t0) / 1000;
-    const signals: SignalResult = { evidence, reading: calibration ? readSignal(DEFAULT_POLICY.signal, evidence, calibration) : null };
+    const signals: SignalResult = { evidence, reading: calibration ? readBaselineSignal(DEFAULT_POLICY.signal, evidence, calibration) : null };
     const results: ModeResult[] = [];
     const modeCount = req.settings.length;
     for (const [i, settings] of p.settings.slice(0, modeCount).entries()) {
