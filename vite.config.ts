@@ -60,7 +60,7 @@ export default defineConfig({
     rolldownOptions: { output: { minify: false } },
   },
   test: {
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],
     environment: 'node',
     // Real BraTS volumes are 240×240×155×4; reading them takes a few seconds on 2 cores.
     testTimeout: 60_000,
