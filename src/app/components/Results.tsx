@@ -186,7 +186,7 @@ function ResultsTable({ results }: { results: RunResults }) {
                   </td>
                   {s.volumes.map((v) => <td key={v.key} data-testid={`ml-${v.key}`}>{formatMl(v.ml)}</td>)}
                   {hasDice && DICE_KEYS.map((k) => <td key={k} className="dice-col" data-testid={`dice-${k}`}>{s.dice?.[k] == null ? 'n/a' : s.dice[k]!.toFixed(3)}</td>)}
-                  <td>{r ? `${r.report.chosenIteration} of ${r.report.lossCurve.length - 1}` : '—'}</td>
+                  <td>{r && r.report.lossCurve.length > 0 ? `${r.report.chosenIteration} of ${r.report.lossCurve.length - 1}` : '—'}</td>
                   <td>{s.source === 'edited' ? `${edited?.history.done.length ?? 0} edit(s)` : `${(r ? r.report.seconds + r.segmentSeconds : results.baselineSeconds).toFixed(1)} s`}</td>
                 </tr>
               );
