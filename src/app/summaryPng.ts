@@ -54,7 +54,9 @@ export async function summaryPng(s: SummaryPngInput): Promise<Uint8Array> {
     if (m.decision) line(`Mode ${MODE_NAMES[m.mode]}: ${m.decision.kept === 'adapted' ? `adapted mask kept (${m.decision.adaptedWith})` : 'baseline kept'}`, 19);
     if (m.report.mode !== 'none') line(`${m.decision ? 'Adaptation' : `Mode ${MODE_NAMES[m.mode] ?? m.mode}`}: ${st.optimizer}, lr ${st.learningRate}, ${st.iterations} iterations, ${st.statsSlices} statistics slices; kept iteration ${m.report.chosenIteration} of ${m.report.lossCurve.length - 1}`, 19);
   }
-  if (s.summary.signal) line(`${s.summary.signal.name} ${s.summary.signal.value.toFixed(3)} (percentile ${s.summary.signal.percentile.toFixed(0)}) — ${s.summary.signal.label}`, 19);
+  const signal = s.summary.signal;
+  if (signal) line(signal.value === null || signal.percentile === null ? `${signal.name}: ${signal.label}` : `${signal.name} ${signal.value.toFixed(3)} (percentile ${signal.percentile.toFixed(0)}) — ${signal.label}`, 19);
+  if (s.summary.noTumourIn.length) line(`No tumour found in: ${s.summary.noTumourIn.join(', ')} (0 mL)`.slice(0, 150), 19);
   if (s.summary.decision) line(`Automatic: ${s.summary.decision}`.slice(0, 150), 19);
 
   const table = (header: string[], rows: string[][], widths: number[]) => {

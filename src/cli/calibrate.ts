@@ -39,8 +39,14 @@ export async function calibrate(folders: string[], flags: Record<string, string>
     const moments = await measureFeatureMoments(model, pre, { ...measurement, passSize: plan.batchSize });
     const flip = await measureFlipDisagreement(model.weights, model.arch, pre, { slices: FLIP_SLICES, passSize: plan.batchSize });
     const u = seg.uncertainty!;
-    scans.push({ name: basename(folder), moments, outputs: { tumourEntropy: tumourEntropy(u), brainEntropy: u.brainEntropy, tumourVoxels: u.tumourVoxels, flipDisagreement: flip } });
-    log(`${basename(folder)}: tumour entropy ${tumourEntropy(u).toFixed(4)}, flip disagreement ${flip.toFixed(3)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    // A tumour signal without a tumour to measure is left out, not written as a number: the
+    // reading takes the training values that exist (and needs two).
+    const outputs: Record<string, number> = { brainEntropy: u.brainEntropy, tumourVoxels: u.tumourVoxels };
+    if (u.tumourVoxels > 0) outputs.tumourEntropy = tumourEntropy(u);
+    if (flip !== null) outputs.flipDisagreement = flip;
+    scans.push({ name: basename(folder), moments, outputs });
+    const said = (v: number | undefined, digits: number) => (v === undefined ? 'none (no tumour predicted)' : v.toFixed(digits));
+    log(`${basename(folder)}: tumour entropy ${said(outputs.tumourEntropy, 4)}, flip disagreement ${said(outputs.flipDisagreement, 3)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   }
   // Leave-one-out feature readings of the training scans themselves.
   for (const scan of scans) Object.assign(scan.outputs, featureSignals(scan.moments, featureReference(scans, [scan.name])));

@@ -103,7 +103,13 @@ describe('attune CLI', () => {
       expect(a.decision!.reading!.signal).toBe(DEFAULT_POLICY.signal);
       expect(Number.isFinite(a.decision!.baseline.featureZ)).toBe(true);
       if (a.decision!.kept === 'baseline') expect(a.dice).toEqual(recs.find((x) => x.case === a.case && x.mode === 'none')!.dice);
+      // auto's row carries the baseline's shift score (it was recorded as NaN)
+      const none = recs.find((x) => x.case === a.case && x.mode === 'none')!;
+      expect(Number.isFinite(none.shiftScore)).toBe(true);
+      expect(a.shiftScore).toBe(none.shiftScore);
+      expect(a.decision!.baseline.shiftScore).toBe(none.shiftScore);
     }
+    expect(b.stderr).not.toMatch(/shift NaN/);
     expect(b.stderr).toMatch(/Case1 auto: baseline (kept without adapting|may be unreliable)/);
     // segment: auto is the default mode and says what it decided
     const s = await run(['segment', join(cases, 'Case1'), '--out', join(root, 'auto.nii.gz'), '--model', modelDir]);

@@ -6,9 +6,11 @@ import type { AttuneModel } from '../core/model/index.ts';
 import { orientationName } from '../core/orientation/index.ts';
 import { preprocess } from '../core/preprocess/index.ts';
 import { adaptAndSegment, parseMode } from '../core/tta/index.ts';
-import { DEFAULT_POLICY, autoAdapt } from '../core/decision/index.ts';
+import { DEFAULT_POLICY, autoAdapt, isNoTumour } from '../core/decision/index.ts';
 import { brainReferenceTensors, disposeReference, type Calibration } from '../core/signals/index.ts';
-import { writeNifti } from '../core/volume/index.ts';
+import { voxelVolumeMl, writeNifti } from '../core/volume/index.ts';
+import { labelVolumes } from '../core/metrics/labelVolumes.ts';
+import { regionVolumes } from '../core/metrics/regionVolumes.ts';
 import { readCaseFolder, readInputFile } from '../node/readCaseFolder.ts';
 import { describeIssues } from './describeIssues.ts';
 import { cliMemoryPlan } from './memoryPlan.ts';
@@ -58,7 +60,8 @@ export async function segment(inputs: string[], flags: Record<string, string>, m
     });
     segmentation = result.segmentation;
     const r = result.decision.reading;
-    if (r) log(`${r.signal} ${r.value.toFixed(4)} (training scans' highest ${r.trainingMax.toFixed(4)}, percentile ${r.percentile.toFixed(0)})`);
+    if (r && isNoTumour(r)) log(`${r.signal}: no reading (${r.reason})`);
+    else if (r) log(`${r.signal} ${r.value.toFixed(4)} (training scans' highest ${r.trainingMax.toFixed(4)}, percentile ${r.percentile.toFixed(0)})`);
     log(`auto: ${result.decision.reason}`);
   } else {
     const brainReference = s0.pixels === 'brain' ? brainReferenceOrThrow(calibration) : undefined;
@@ -76,6 +79,7 @@ export async function segment(inputs: string[], flags: Record<string, string>, m
   const mask = fromInternalLabels(segmentation.labels, convention);
   const bytes = writeNifti(mri.modalities.t1, mask, { description: `Attune ${mode} mask`, gzip: /\.gz$/i.test(flags.out), intentCode: 1002 });
   await writeFile(flags.out, bytes);
+  log(tumourVolumeLine(segmentation.labels, voxelVolumeMl(mri.modalities.t1)));
   if (mri.label) {
     const dice = allDice(segmentation.labels, mri.label.data as ArrayLike<number>);
     log(`Dice ${Object.entries(dice).map(([k, v]) => `${k} ${v === null ? '–' : v.toFixed(4)}`).join(', ')}`);
@@ -86,4 +90,12 @@ export async function segment(inputs: string[], flags: Record<string, string>, m
 export function brainReferenceOrThrow(calibration: Calibration | null) {
   if (!calibration) throw new Error('--pixels brain aligns to the calibrated brain-pixel reference, and this model has no calibration.json: run `attune calibrate <training case folders>`');
   return brainReferenceTensors(calibration);
+}
+
+/** The mask's tumour volume per label and whole tumour, or "no tumour found": an empty mask is an answer, said as one. */
+export function tumourVolumeLine(labels: Uint8Array, voxelMl: number): string {
+  const wt = regionVolumes(labels, voxelMl).find((r) => r.key === 'WT')!;
+  if (wt.voxels === 0) return 'no tumour found: the mask has no tumour voxel (NCR, ED, ET 0 mL)';
+  const perLabel = labelVolumes(labels, voxelMl).map((l) => `${l.key} ${l.ml.toFixed(1)} mL`).join(', ');
+  return `tumour volume: ${perLabel}; whole tumour ${wt.ml.toFixed(1)} mL`;
 }

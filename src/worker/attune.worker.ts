@@ -2,28 +2,26 @@
 import { memory } from '@tensorflow/tfjs-core';
 import { loadCase } from '../core/case/index.ts';
 import { fromInternalLabels, INTERNAL_CONVENTION } from '../core/labels/index.ts';
-import { planRun, type RunPlan } from '../core/memory/index.ts';
 import type { AttuneModel } from '../core/model/index.ts';
-import { segmentCase } from '../core/model/index.ts';
-import { preprocess, type PreprocessedCase } from '../core/preprocess/index.ts';
+import { preprocess } from '../core/preprocess/index.ts';
 import { shiftCase } from '../core/shift/index.ts';
-import { adaptAndSegment } from '../core/tta/index.ts';
+import type { Calibration } from '../core/signals/index.ts';
 import { writeNifti } from '../core/volume/index.ts';
 import { currentMemoryLimits, destroyGpuDevice, pickBackend, switchToWasm, watchGpuDevice } from './backend.ts';
-import { fallbackNotice, GpuFailure, injectedFault, runWithGpuFallback, type GpuFaultStage } from './gpuFallback.ts';
+import { Dying, FaultHooks } from './faultHooks.ts';
+import { fallbackNotice, GpuFailure, runWithGpuFallback } from './gpuFallback.ts';
 import { buildModel, fetchCalibration, fetchModelFiles, type ModelFiles } from './loadModel.ts';
-import type { AutoResultMessage, BackendName, ModeResult, SignalResult, WorkerEvent, WorkerRequest } from './protocol.ts';
-import { DEFAULT_POLICY, autoAdaptFromBaseline, readSignal } from '../core/decision/index.ts';
-import { baselineEvidence, brainReferenceTensors, disposeReference, type Calibration } from '../core/signals/index.ts';
-import type { WorkerFault } from './workerDeath.ts';
+import type { BackendName, WorkerEvent, WorkerRequest } from './protocol.ts';
+import { planWorkerRun, runCase, type RunRequest } from './runCase.ts';
 
 /**
- * The worker: one model, one run at a time. A run = preprocess → memory plan → baseline
- * inference and its evidence (signals read against the model's calibration) → for each
- * requested mode: adapt + segment (all from the shipped weights) → `auto`, if asked.
- * Progress is streamed; cancel is honoured between iterations and slice batches; a GPU
- * failure on WebGPU makes the run start again on wasm (with a notice); a failed run
- * reports its error and leaves the worker ready for the next.
+ * The worker: one model, one run at a time. A run = preprocess → memory plan → the run paths
+ * of runCase.ts (baseline inference and its evidence, read against the model's calibration →
+ * for each requested mode: adapt + segment, all from the shipped weights → `auto`, if
+ * asked). Progress is streamed; cancel is honoured between iterations and slice batches; a
+ * GPU failure on WebGPU makes the run start again on wasm (with a notice); a failed run
+ * reports its error and leaves the worker ready for the next. The test-fault hooks live in
+ * faultHooks.ts and are asked only at the checkpoint below.
  */
 const post = (e: WorkerEvent, transfer: Transferable[] = []) => (self as DedicatedWorkerGlobalScope).postMessage(e, transfer);
 
@@ -33,11 +31,9 @@ let modelFiles: ModelFiles | null = null;
 let backend: BackendName = 'wasm';
 /** Set by the device watch (lost device, uncaptured GPU error); checked at every checkpoint. */
 let gpuFault: string | null = null;
-/** Test hook: a fault to inject once, on the first WebGPU run. */
-let pendingFault: GpuFaultStage | null = null;
 const cancelled = new Set<number>();
-/** Test hook: how this worker dies, once, during its first adaptation (?workerFault=). */
-let pendingDeath: WorkerFault | null = null;
+/** Test hooks: an injected GPU failure (?gpuFault=) and an injected death (?workerFault=), armed at init. */
+const faults = new FaultHooks({ destroyGpuDevice, closeWorker: () => self.close() });
 
 /**
  * tfjs's live tensor count and bytes, readable from outside (e2e's long-session test
@@ -47,21 +43,6 @@ let pendingDeath: WorkerFault | null = null;
 Object.assign(self, { attuneTensorMemory: () => ({ numTensors: memory().numTensors, numBytes: memory().numBytes }) });
 
 class Cancelled extends Error {}
-/** Unwinds a run after the injected death: nothing may be posted any more. */
-class Dying extends Error {}
-
-/**
- * The injected death. 'exit': the worker closes itself and says nothing — what the page
- * sees when the browser kills a worker that ran out of memory. 'crash': an uncaught error
- * escapes (the page's `error` event) and the run never answers.
- */
-function die(fault: WorkerFault): never {
-  if (fault === 'exit') {
-    self.close();
-    throw new Dying();
-  }
-  throw new Dying(`injected crash during adaptation (?workerFault=crash, for testing)`);
-}
 
 /** Holds the page's life lock until this worker ends (client.ts watches it). */
 function holdLifeLock(name: string): Promise<void> {
@@ -75,105 +56,31 @@ function holdLifeLock(name: string): Promise<void> {
 
 const weightBytes = (files: ModelFiles) => files.shards.reduce((n, s) => n + s.byteLength, 0);
 
-function plan(pre: PreprocessedCase, req: Extract<WorkerRequest, { type: 'run' }>): RunPlan {
-  const [, height, width] = pre.shape;
-  // auto's possible adaptation is planned as one more mode (the last entry).
-  const settings = req.auto ? [...req.settings, DEFAULT_POLICY.settings] : req.settings;
-  const p = planRun(model!.arch, { height, width }, weightBytes(modelFiles!), { batchSize: req.batchSize ?? 8, settings }, currentMemoryLimits());
-  if (p.refusal) throw new Error(p.refusal);
-  return p;
-}
-
-async function run(req: Extract<WorkerRequest, { type: 'run' }>) {
+async function run(req: RunRequest) {
   const { runId } = req;
   if (!model || !modelFiles) throw new Error('the model is not loaded yet');
   const checkCancel = () => {
     if (cancelled.has(runId) || (req.cancelFlag && Atomics.load(req.cancelFlag, 0) === 1)) throw new Cancelled();
   };
-  /** Between batches and iterations: cancel, or a GPU failure the device reported. */
-  const checkpoint = (stage: Exclude<GpuFaultStage, 'device-lost'>, step: number) => {
+  /** Between batches and iterations: the injected death, cancel, or a GPU failure (reported by the device, or injected). */
+  const checkpoint = (stage: 'inference' | 'adaptation', step: number) => {
+    if (stage === 'adaptation') faults.duringAdaptation(step);
     checkCancel();
     if (backend !== 'webgpu') return;
     if (gpuFault) throw new GpuFailure(gpuFault);
-    if (pendingFault === 'device-lost' && stage === 'adaptation' && step > 0) {
-      pendingFault = null;
-      destroyGpuDevice(); // no throw: what follows must notice the loss the way a real one is noticed
-      return;
-    }
-    if (pendingFault === stage && step > 0) {
-      pendingFault = null; // once: the rerun after the fallback must not fail again
-      throw injectedFault(stage);
-    }
+    faults.onGpuCheckpoint(stage, step);
   };
   post({ type: 'progress', runId, stage: 'preprocess' });
   const pre = preprocess(req.modalities);
   checkCancel();
 
   const attempt = async () => {
-    const p = plan(pre, req);
-    for (const message of p.notices) post({ type: 'notice', runId, message });
-    const m = model!;
-    const t0 = performance.now();
-    let batches = 0;
-    const baseline = await segmentCase(m.weights, m.arch, pre, {
-      batchSize: p.batchSize,
-      checkCancelled: () => checkpoint('inference', batches++),
-      onProgress: (done, total) => post({ type: 'progress', runId, stage: 'baseline', done, total }),
-      postprocess: req.postprocess,
-      measureUncertainty: true,
-    });
-    const evidence = await baselineEvidence(m, pre, baseline, { calibration: calibration ?? undefined, passSize: p.batchSize });
-    const baselineSeconds = (performance.now() - t0) / 1000;
-    const signals: SignalResult = { evidence, reading: calibration ? readSignal(DEFAULT_POLICY.signal, evidence, calibration) : null };
-    const results: ModeResult[] = [];
-    const modeCount = req.settings.length;
-    for (const [i, settings] of p.settings.slice(0, modeCount).entries()) {
-      if (settings.pixels === 'brain' && !calibration) throw new Error('the brain-pixel variant aligns to the calibrated reference, and this model has no calibration: choose "All pixels"');
-      const brainReference = settings.pixels === 'brain' ? brainReferenceTensors(calibration!) : undefined;
-      const { segmentation, report, segmentSeconds } = await adaptAndSegment(m, pre, settings, {
-        brainReference,
-        batchSize: p.batchSize,
-        adaptBatchSize: p.adaptBatchSizes[i],
-        checkCancelled: checkCancel,
-        onIteration: (iteration, loss) => {
-          post({ type: 'progress', runId, stage: 'adapt', mode: settings.mode, iteration, loss, total: settings.iterations });
-          if (pendingDeath && iteration > 0) die(pendingDeath);
-          checkpoint('adaptation', iteration);
-        },
-        onSegmentProgress: (done, total) => {
-          post({ type: 'progress', runId, stage: 'segment', mode: settings.mode, done, total });
-          checkpoint('inference', done);
-        },
-        postprocess: req.postprocess,
-      }).finally(() => brainReference && disposeReference(brainReference));
-      results.push({ report, labels: segmentation.labels, segmentSeconds });
-    }
-    let auto: AutoResultMessage | undefined;
-    if (req.auto) {
-      const planned = p.settings[modeCount];
-      const r = await autoAdaptFromBaseline(m, pre, calibration, DEFAULT_POLICY, { segmentation: baseline, evidence, seconds: baselineSeconds }, {
-        batchSize: p.batchSize,
-        adaptBatchSize: p.adaptBatchSizes[modeCount],
-        settingsFor: () => planned,
-        postprocess: req.postprocess,
-        checkCancelled: checkCancel,
-        onIteration: (iteration, loss) => {
-          post({ type: 'progress', runId, stage: 'adapt', mode: 'auto', iteration, loss, total: planned.iterations });
-          if (pendingDeath && iteration > 0) die(pendingDeath);
-          checkpoint('adaptation', iteration);
-        },
-        onSegmentProgress: (done, total, which) => {
-          if (which === 'adapted') post({ type: 'progress', runId, stage: 'segment', mode: 'auto', done, total });
-          checkpoint('inference', done);
-        },
-      });
-      const { baseline: _b, ...decision } = r.decision;
-      // A kept baseline is the same mask: a copy, because the baseline's buffer is transferred too.
-      auto = { labels: r.decision.kept === 'adapted' ? r.segmentation.labels : r.segmentation.labels.slice(), decision, report: r.adaptation, seconds: r.seconds.adaptation + r.seconds.adaptedSegmentation };
-    }
+    const plan = planWorkerRun(model!, weightBytes(modelFiles!), pre, req, currentMemoryLimits());
+    for (const message of plan.notices) post({ type: 'notice', runId, message });
+    const outcome = await runCase({ model: model!, calibration, plan, post, checkCancel, checkpoint }, pre, req);
     // A device lost during the last batch: its numbers cannot be trusted either.
     if (backend === 'webgpu' && gpuFault) throw new GpuFailure(gpuFault);
-    return { baseline, baselineSeconds, results, signals, auto };
+    return outcome;
   };
 
   const { value } = await runWithGpuFallback(attempt, {
@@ -226,10 +133,10 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
   if (req.type === 'init') {
     try {
       if (req.lifeLock && navigator.locks) await holdLifeLock(req.lifeLock);
-      pendingDeath = req.workerFault ?? null;
+      faults.armDeath(req.workerFault);
       const picked = await pickBackend(req.backend);
       backend = picked.backend;
-      pendingFault = req.gpuFault ?? null;
+      faults.armGpuFault(req.gpuFault);
       watchGpuDevice((message) => {
         gpuFault ??= message;
       });

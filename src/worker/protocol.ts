@@ -1,6 +1,6 @@
 import type { Modality } from '../core/modality/index.ts';
 import type { AdaptationReport, AdaptSettings } from '../core/tta/index.ts';
-import type { AutoDecision, SignalReading } from '../core/decision/index.ts';
+import type { AutoDecision, BaselineReading } from '../core/decision/index.ts';
 import type { BaselineEvidence } from '../core/signals/index.ts';
 import type { NiftiVolume } from '../core/volume/index.ts';
 import type { GpuFaultStage } from './gpuFallback.ts';
@@ -71,8 +71,8 @@ export interface ModeResult {
 /** What the baseline says about the scan, read against the training scans (every run). */
 export interface SignalResult {
   evidence: BaselineEvidence;
-  /** The decision signal's reading; null without a calibration. */
-  reading: SignalReading | null;
+  /** The decision signal's reading, or why it has none (no tumour predicted); null without a calibration. */
+  reading: BaselineReading | null;
 }
 
 /** `auto`: the kept mask, the decision with its reason, and the adaptation when it ran. */

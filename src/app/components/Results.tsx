@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { DICE_KEYS, type DiceKey } from '../../core/metrics/dice.ts';
-import { caseStem, describeSignalReading, lossCurvesCsv, SHIFT_SCORE_NOTE, SIGNAL_SHORT_NAMES } from '../../core/results/index.ts';
-import { DEFAULT_POLICY } from '../../core/decision/index.ts';
+import { caseStem, describeSignalReading, hasTumour, lossCurvesCsv, SHIFT_SCORE_NOTE, SIGNAL_SHORT_NAMES } from '../../core/results/index.ts';
+import { DEFAULT_POLICY, isNoTumour } from '../../core/decision/index.ts';
 import { writeNifti } from '../../core/index.ts';
 import { exportConvention, fromInternalLabels, LABEL_CONVENTIONS, type ExportLabelsChoice } from '../../core/labels/index.ts';
 import type { AdaptMode } from '../../core/tta/index.ts';
@@ -92,14 +92,27 @@ function SignalPanel({ results, shiftScore }: { results: RunResults; shiftScore:
   const reading = results.signals.reading;
   const auto = results.modes.find((m) => m.mode === 'auto');
   const words = reading ? describeSignalReading(reading) : null;
+  const noTumour = !hasTumour(results.baseline);
+  const measured = reading && !isNoTumour(reading) ? reading : null;
   return (
     <div className={`shift shift--${words?.level ?? 'neutral'}`} data-testid="signal-panel" data-level={words?.level ?? 'uncalibrated'}>
-      {reading && words ? (
+      {noTumour && (
+        <p data-testid="no-tumour">
+          <strong>No tumour found:</strong> the model labels no voxel of this scan as tumour (every volume 0 mL).
+        </p>
+      )}
+      {reading && words && !measured ? (
+        <div>
+          <span className="muted">{SIGNAL_SHORT_NAMES[reading.signal]}</span>{' '}
+          <strong className="shift__label" data-testid="signal-label">{words.label}</strong>
+          <p className="shift__advice">{words.advice}</p>
+        </div>
+      ) : measured && words ? (
         <>
           <div className="shift__value">
-            <span className="muted">{SIGNAL_SHORT_NAMES[reading.signal]}</span>
-            <strong data-testid="signal-value">{reading.value.toFixed(3)}</strong>
-            <span className="muted" data-testid="signal-percentile">percentile {reading.percentile.toFixed(0)} of {calibration?.state === 'loaded' ? calibration.scans : ''} training scans</span>
+            <span className="muted">{SIGNAL_SHORT_NAMES[measured.signal]}</span>
+            <strong data-testid="signal-value">{measured.value.toFixed(3)}</strong>
+            <span className="muted" data-testid="signal-percentile">percentile {measured.percentile.toFixed(0)} of {calibration?.state === 'loaded' ? calibration.scans : ''} training scans</span>
           </div>
           <div>
             <strong className="shift__label" data-testid="signal-label">{words.label}</strong>
@@ -173,7 +186,7 @@ function ResultsTable({ results }: { results: RunResults }) {
                   </td>
                   {s.volumes.map((v) => <td key={v.key} data-testid={`ml-${v.key}`}>{formatMl(v.ml)}</td>)}
                   {hasDice && DICE_KEYS.map((k) => <td key={k} className="dice-col" data-testid={`dice-${k}`}>{s.dice?.[k] == null ? 'n/a' : s.dice[k]!.toFixed(3)}</td>)}
-                  <td>{r ? `${r.report.chosenIteration} of ${r.report.lossCurve.length - 1}` : '—'}</td>
+                  <td>{r && r.report.lossCurve.length > 0 ? `${r.report.chosenIteration} of ${r.report.lossCurve.length - 1}` : '—'}</td>
                   <td>{s.source === 'edited' ? `${edited?.history.done.length ?? 0} edit(s)` : `${(r ? r.report.seconds + r.segmentSeconds : results.baselineSeconds).toFixed(1)} s`}</td>
                 </tr>
               );

@@ -128,7 +128,7 @@ export function SummaryPage({ results, onClose }: { results: RunResults; onClose
             {summary?.signal && (
               <div>
                 <dt>{summary.signal.name}</dt>
-                <dd data-testid="summary-signal">{summary.signal.value.toFixed(3)} (percentile {summary.signal.percentile.toFixed(0)} of the training scans) — {summary.signal.label}</dd>
+                <dd data-testid="summary-signal">{summary.signal.value === null || summary.signal.percentile === null ? summary.signal.advice : `${summary.signal.value.toFixed(3)} (percentile ${summary.signal.percentile.toFixed(0)} of the training scans) — ${summary.signal.label}`}</dd>
               </div>
             )}
           </dl>
@@ -136,6 +136,7 @@ export function SummaryPage({ results, onClose }: { results: RunResults; onClose
         {!summary && <p className="muted" data-testid="summary-computing">Computing volumes, Dice and HD95…</p>}
         {summary && (<>
         <h2>Volumes (mL)</h2>
+        {summary.noTumourIn.length > 0 && <p data-testid="summary-no-tumour">No tumour found in: {summary.noTumourIn.join(', ')} (0 mL).</p>}
         <table className="summary__table" data-testid="summary-volumes">
           <thead>
             <tr><th>Mask</th><th>NCR</th><th>ED</th><th>ET</th><th>TC</th><th>WT</th></tr>

@@ -9,11 +9,12 @@ import type { AdaptSettings } from '../tta/modes.ts';
 import { decideToAdapt } from './decideToAdapt.ts';
 import { keepOrFallBack } from './keepOrFallBack.ts';
 import type { AutoPolicy } from './policy.ts';
-import { readSignal, type SignalReading } from './signalReading.ts';
+import { readBaselineSignal, type BaselineReading } from './signalReading.ts';
 
 /** What `auto` decided on one scan, and the evidence behind it. */
 export interface AutoDecision {
-  reading: SignalReading | null;
+  /** The policy's signal read against the training scans, or why it has no value (no tumour); null without a calibration. */
+  reading: BaselineReading | null;
   /** The variant it adapted with (AutoPolicy.variant), or null when it did not adapt. */
   adaptedWith: string | null;
   /** The mask shown: the baseline's or the adapted one. */
@@ -77,7 +78,7 @@ export async function autoAdaptFromBaseline(
     const decision: AutoDecision = { reading: null, adaptedWith: null, kept: 'baseline', reason: 'baseline kept without adapting: this model has no calibration (run `attune calibrate`), so there is nothing to read the scan against', baseline };
     return { segmentation: baselineSegmentation, baselineSegmentation, decision, seconds };
   }
-  const reading = readSignal(policy.signal, baseline, calibration);
+  const reading = readBaselineSignal(policy.signal, baseline, calibration);
   const choice = decideToAdapt(reading, policy);
   if (!choice.adapt) {
     return { segmentation: baselineSegmentation, baselineSegmentation, decision: { reading, adaptedWith: null, kept: 'baseline', reason: choice.reason, baseline }, seconds };
@@ -135,7 +136,7 @@ export function decideFromEvidence(
   baseline: BaselineEvidence,
   adaptedBy: (variant: string) => AdaptedEvidence | undefined,
 ): Omit<AutoDecision, 'baseline' | 'adapted'> {
-  const reading = readSignal(policy.signal, baseline, calibration);
+  const reading = readBaselineSignal(policy.signal, baseline, calibration);
   const choice = decideToAdapt(reading, policy);
   if (!choice.adapt) return { reading, adaptedWith: null, kept: 'baseline', reason: choice.reason };
   const adapted = adaptedBy(policy.variant);

@@ -6,8 +6,15 @@ export interface KeepChoice {
   reason: string;
 }
 
-/** Step 3 of `auto`: keep the adapted mask only if it did not drift from the baseline. */
+/**
+ * Step 3 of `auto`: keep the adapted mask only if it did not drift from the baseline. A
+ * baseline without tumour can only be left as it is: a tumour that adaptation conjures from
+ * nothing is drift by the volume check, and an adapted mask as empty changes nothing.
+ */
 export function keepOrFallBack(baseline: BaselineEvidence, adapted: AdaptedEvidence, policy: AutoPolicy): KeepChoice {
+  if (baseline.tumourVoxels === 0 && adapted.tumourVoxels === 0) {
+    return { keep: false, reason: 'kept the baseline: neither the baseline nor the adapted model predicts any tumour in this scan' };
+  }
   const change = `tumour volume ${adapted.volumeChange === Infinity ? 'appeared from nothing' : `changed ${(100 * adapted.volumeChange).toFixed(0)} %`}`;
   if (!(adapted.volumeChange <= policy.maxVolumeChange)) {
     return { keep: false, reason: `fell back to the baseline: ${change} (more than ${(100 * policy.maxVolumeChange).toFixed(0)} % looks like drift, not correction)` };

@@ -2,7 +2,7 @@ import { allHd95 } from '../metrics/hd95.ts';
 import { allDice } from '../metrics/dice.ts';
 import { labelVolumes, type LabelVolume } from '../metrics/labelVolumes.ts';
 import { regionVolumes, type RegionVolume } from '../metrics/regionVolumes.ts';
-import type { SignalReading } from '../decision/signalReading.ts';
+import { isNoTumour, type BaselineReading } from '../decision/signalReading.ts';
 import { describeSignalReading, SIGNAL_SHORT_NAMES, type SignalWords } from './signalWords.ts';
 
 /** The regions the summary reports Dice and HD95 for (the BraTS evaluation regions). */
@@ -29,8 +29,10 @@ export interface CaseSummaryMasks {
   rows: SummaryMaskRow[];
   /** The expert label's own volumes, when there is one. */
   reference: { labels: LabelVolume[]; regions: RegionVolume[] } | null;
-  /** The decision signal's reading against the training scans (null without a calibration). */
-  signal: (SignalWords & { name: string; value: number; percentile: number }) | null;
+  /** The decision signal's reading against the training scans (null without a calibration; value and percentile null when it had no tumour to measure). */
+  signal: (SignalWords & { name: string; value: number | null; percentile: number | null }) | null;
+  /** Names of the masks with no tumour voxel: the summary says "no tumour found" rather than leave a row of zeros to be read. */
+  noTumourIn: string[];
   /** `auto`'s decision in one sentence, when it ran. */
   decision: string | null;
 }
@@ -48,7 +50,7 @@ export function caseSummaryMasks(
   masks: readonly SummaryMaskInput[],
   grid: { dims: readonly [number, number, number]; spacingMm: readonly [number, number, number]; voxelMl: number },
   reference: ArrayLike<number> | null,
-  reading: SignalReading | null,
+  reading: BaselineReading | null,
   decision: string | null = null,
 ): CaseSummaryMasks {
   const rows = masks.map(({ name, labels }) => ({
@@ -61,7 +63,10 @@ export function caseSummaryMasks(
   return {
     rows,
     reference: reference ? { labels: labelVolumes(reference as Uint8Array, grid.voxelMl), regions: regionVolumes(reference, grid.voxelMl) } : null,
-    signal: reading ? { ...describeSignalReading(reading), name: SIGNAL_SHORT_NAMES[reading.signal], value: reading.value, percentile: reading.percentile } : null,
+    signal: reading
+      ? { ...describeSignalReading(reading), name: SIGNAL_SHORT_NAMES[reading.signal], value: isNoTumour(reading) ? null : reading.value, percentile: isNoTumour(reading) ? null : reading.percentile }
+      : null,
+    noTumourIn: rows.filter((r) => r.regions.find((g) => g.key === 'WT')!.voxels === 0).map((r) => r.name),
     decision,
   };
 }

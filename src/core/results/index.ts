@@ -4,3 +4,4 @@ export { lossCurvesCsv, type CurveForCsv } from './lossCurvesCsv.ts';
 export { caseStem } from './caseStem.ts';
 export { caseFacts } from './caseFacts.ts';
 export { caseSummaryMasks, SUMMARY_REGIONS, type CaseSummaryMasks, type SummaryMaskInput, type SummaryMaskRow, type SummaryRegion } from './caseSummary.ts';
+export { hasTumour } from './hasTumour.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caseStem, describeSignalReading, lossCurvesCsv, maskChanges } from './index.ts';
+import { caseStem, describeSignalReading, hasTumour, lossCurvesCsv, maskChanges } from './index.ts';
 import type { SignalReading } from '../decision/index.ts';
 
 describe('maskChanges', () => {
@@ -24,6 +24,36 @@ describe('describeSignalReading', () => {
     expect(beyond.level).toBe('beyond');
     expect(beyond.advice).toContain('1.5×');
     for (const w of [describeSignalReading(reading(0.1, 0.2)), beyond]) expect(`${w.label} ${w.advice}`).not.toMatch(/far|moderately/);
+  });
+});
+
+describe('no tumour found', () => {
+  it('a no-tumour reading gets its own words, never "within" or "beyond"', () => {
+    const w = describeSignalReading({ signal: 'flipDisagreement', noTumour: 'scan', reason: 'the model predicts no tumour in this scan, so the left–right flip disagreement of the tumour has nothing to measure' });
+    expect(w).toEqual({
+      level: 'noTumour',
+      label: 'no tumour predicted',
+      advice: 'No reading: the model predicts no tumour in this scan, so the left–right flip disagreement of the tumour has nothing to measure. The model found no tumour in this scan; if you expected one, check the scans and the mask closely.',
+    });
+    expect(describeSignalReading({ signal: 'flipDisagreement', noTumour: 'flipSlices', reason: 'x' }).label).toBe('no tumour on the slices it reads');
+  });
+  it('hasTumour: any label but background', () => {
+    expect(hasTumour(new Uint8Array(8))).toBe(false);
+    expect(hasTumour(Uint8Array.from([0, 0, 4, 0]))).toBe(true);
+  });
+  it('the summary of an empty mask: 0 mL, the mask named as tumour-free, the signal without a value', async () => {
+    const { caseSummaryMasks } = await import('./index.ts');
+    const grid = { dims: [4, 1, 1] as const, spacingMm: [1, 1, 1] as const, voxelMl: 0.001 };
+    const s = caseSummaryMasks(
+      [{ name: 'Baseline', labels: new Uint8Array(4) }, { name: 'Edited', labels: Uint8Array.from([0, 2, 0, 0]) }],
+      grid, null,
+      { signal: 'flipDisagreement', noTumour: 'scan', reason: 'the model predicts no tumour in this scan' },
+      'baseline kept without adapting: the model predicts no tumour in this scan',
+    );
+    expect(s.rows[0].labels.map((l) => l.ml)).toEqual([0, 0, 0]);
+    expect(s.rows[0].regions.map((r) => r.ml)).toEqual([0, 0, 0]);
+    expect(s.noTumourIn).toEqual(['Baseline']);
+    expect(s.signal).toMatchObject({ level: 'noTumour', value: null, percentile: null, name: 'Left–right disagreement' });
   });
 });
 
@@ -89,6 +119,6 @@ describe('caseSummaryMasks', () => {
     expect(s.reference!.regions.map((r) => r.voxels)).toEqual([1, 2, 3]);
     expect(s.signal).toMatchObject({ value: 0.3, percentile: 100, level: 'beyond' });
     expect(s.decision).toBe('kept the baseline');
-    expect(caseSummaryMasks([{ name: 'A', labels: pred }], { dims, spacingMm: [1, 1, 1], voxelMl: 1 }, null, null)).toMatchObject({ reference: null, signal: null, decision: null, rows: [{ dice: null, hd95: null }] });
+    expect(caseSummaryMasks([{ name: 'A', labels: pred }], { dims, spacingMm: [1, 1, 1], voxelMl: 1 }, null, null)).toMatchObject({ reference: null, signal: null, decision: null, noTumourIn: [], rows: [{ dice: null, hd95: null }] });
   });
 });

@@ -1,4 +1,4 @@
-import type { ReadableSignal, SignalReading } from '../decision/signalReading.ts';
+import { isNoTumour, type BaselineReading, type ReadableSignal } from '../decision/signalReading.ts';
 
 /** Short names of the decision signals, for a badge. */
 export const SIGNAL_SHORT_NAMES: Record<ReadableSignal, string> = {
@@ -16,7 +16,7 @@ export const SIGNAL_SHORT_NAMES: Record<ReadableSignal, string> = {
 export const SHIFT_SCORE_NOTE =
   'The method’s KL alignment loss of the shipped model (iteration 0). It is not read as near or far: on held-out scans it followed tumour and anatomy more than the scanner.';
 
-export type SignalLevel = 'within' | 'beyond';
+export type SignalLevel = 'within' | 'beyond' | 'noTumour';
 
 export interface SignalWords {
   level: SignalLevel;
@@ -27,11 +27,19 @@ export interface SignalWords {
 }
 
 /**
- * The words for a signal reading. Only two levels, both about where the scan falls among
- * the training scans' own values, because that is all a 10-scan calibration supports; what a
- * level has meant for accuracy is measured in BENCHMARKS.md ("Adapt when it helps").
+ * The words for a signal reading. Two levels about where the scan falls among the training
+ * scans' own values, because that is all a 10-scan calibration supports (what a level has
+ * meant for accuracy is measured in BENCHMARKS.md, "Adapt when it helps"); and a third when a
+ * tumour signal had no tumour to measure, which says so rather than place the scan anywhere.
  */
-export function describeSignalReading(r: SignalReading): SignalWords {
+export function describeSignalReading(r: BaselineReading): SignalWords {
+  if (isNoTumour(r)) {
+    return {
+      level: 'noTumour',
+      label: r.noTumour === 'scan' ? 'no tumour predicted' : 'no tumour on the slices it reads',
+      advice: `No reading: ${r.reason}. ${r.noTumour === 'scan' ? 'The model found no tumour in this scan; if you expected one, check the scans and the mask closely.' : 'Check the small tumour the mask shows closely.'}`,
+    };
+  }
   if (r.ratio <= 1) {
     return {
       level: 'within',

@@ -29,9 +29,10 @@ export interface BaselineEvidence {
   featureZ?: number;
   tumourEntropy: number;
   brainEntropy: number;
-  /** Predicted tumour voxels (any non-background class, before post-processing). */
+  /** Predicted tumour voxels (any non-background class, before post-processing); 0 = the model found no tumour. */
   tumourVoxels: number;
-  flipDisagreement: number;
+  /** null when neither flip pass predicts tumour on the FLIP_SLICES slices (no tumour, or a small one between them). */
+  flipDisagreement: number | null;
 }
 
 /** What an adapted run says, compared with the baseline. */

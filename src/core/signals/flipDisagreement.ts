@@ -7,10 +7,11 @@ import { sliceBatch, statsSliceIndices } from '../tta/statsSlices.ts';
 /**
  * 1 − Dice between the tumour (any non-background class) predicted on the slices and the
  * tumour predicted on their left–right mirror images (mirrored back). A model that knows
- * what it sees gives the same answer both ways; 0 = identical, 1 = disjoint; NaN when
- * neither predicts any tumour.
+ * what it sees gives the same answer both ways; 0 = identical, 1 = disjoint. null when
+ * neither predicts any tumour: there is nothing to agree on, and no number (0 would read as
+ * "perfect agreement", NaN would not survive a JSON record) says that honestly.
  */
-export function tumourDisagreement(a: ArrayLike<number>, b: ArrayLike<number>): number {
+export function tumourDisagreement(a: ArrayLike<number>, b: ArrayLike<number>): number | null {
   let both = 0;
   let sum = 0;
   for (let i = 0; i < a.length; i++) {
@@ -19,16 +20,16 @@ export function tumourDisagreement(a: ArrayLike<number>, b: ArrayLike<number>): 
     if (x && y) both++;
     sum += (x ? 1 : 0) + (y ? 1 : 0);
   }
-  return sum === 0 ? NaN : 1 - (2 * both) / sum;
+  return sum === 0 ? null : 1 - (2 * both) / sum;
 }
 
-/** Flip disagreement of a model (weights + optional BN statistics) on `slices` slices spread over the brain box. */
+/** Flip disagreement of a model (weights + optional BN statistics) on `slices` slices spread over the brain box (null: no tumour on them, either way). */
 export async function measureFlipDisagreement(
   weights: ModelWeights,
   arch: Architecture,
   pre: PreprocessedCase,
   o: { slices: number; passSize?: number; bnStatisticsOverride?: ForwardOptions['bnStatisticsOverride'] },
-): Promise<number> {
+): Promise<number | null> {
   const d = pre.shape[0];
   const indices = statsSliceIndices(d, Math.min(o.slices, d));
   const per = Math.max(1, Math.floor(o.passSize ?? 8));

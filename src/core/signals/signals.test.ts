@@ -4,11 +4,13 @@ import { useNodeBackend } from '../../node/useNodeBackend.ts';
 import { loadCase } from '../case/index.ts';
 import { decodeModel, forwardNetwork, segmentCase, type AttuneModel } from '../model/index.ts';
 import { makeTinyModelFiles } from '../model/testing/tinyModel.ts';
+import { makeNoTumourModelFiles } from '../model/testing/noTumourModel.ts';
+import { craftedCalibration } from './testing/craftedCalibration.ts';
 import { preprocess, type PreprocessedCase } from '../preprocess/index.ts';
 import { makeSyntheticCase } from '../synthetic/index.ts';
 import { shallowLayers } from '../tta/index.ts';
 import {
-  featureKl, featureReference, featureZScore, lossDrop, measureFeatureMoments, parseCalibration, percentileAmong, tumourDisagreement,
+  baselineEvidence, featureKl, featureReference, featureZScore, lossDrop, measureFeatureMoments, measureFlipDisagreement, parseCalibration, percentileAmong, tumourDisagreement,
   tumourEntropy, tumourVolumeChange, type CalibrationScan, type FeatureMoments,
 } from './index.ts';
 
@@ -51,7 +53,8 @@ describe('output signals', () => {
     expect(tumourDisagreement([0, 1, 2, 0], [0, 1, 4, 0])).toBe(0); // any tumour class counts as tumour
     expect(tumourDisagreement([1, 0], [0, 1])).toBe(1);
     expect(tumourDisagreement([1, 1, 0, 0], [1, 0, 0, 0])).toBeCloseTo(1 - 2 / 3, 12);
-    expect(tumourDisagreement([0, 0], [0, 0])).toBeNaN();
+    expect(tumourDisagreement([0, 0], [0, 0])).toBeNull(); // nothing to agree on: no number, not NaN
+    expect(tumourDisagreement([0, 0], [0, 2])).toBe(1); // tumour on one side only: disjoint
   });
   it('volume change is relative to the baseline; a tumour from nothing is infinite', () => {
     expect(tumourVolumeChange([1, 1, 0, 0], [1, 1, 1, 1])).toBe(1);
@@ -107,6 +110,22 @@ describe('signals measured by the runtime', () => {
     });
     direct.masked.forEach((v, i) => expect(whole['enc0_conv1_bn'].mean[i]).toBeCloseTo(v, 4));
     expect(direct.all.some((v, i) => Math.abs(v - direct.masked[i]) > 1e-3), 'the background changes the moments').toBe(true);
+  });
+
+  it('on a model that predicts no tumour: flip disagreement null, tumour entropy 0 with 0 tumour voxels, feature signals as usual', async () => {
+    const files = makeNoTumourModelFiles();
+    const empty = decodeModel(files.manifest, [files.weights]);
+    const seg = await segmentCase(empty.weights, empty.arch, pre, { measureUncertainty: true, postprocess: false });
+    expect(seg.labels.every((v) => v === 0)).toBe(true);
+    expect(await measureFlipDisagreement(empty.weights, empty.arch, pre, { slices: 6 })).toBeNull();
+    const calibration = craftedCalibration(files, 0.5);
+    const e = await baselineEvidence(empty, pre, seg, { calibration });
+    expect(e).toMatchObject({ tumourVoxels: 0, tumourEntropy: 0, flipDisagreement: null });
+    expect(Number.isFinite(e.featureKl)).toBe(true);
+    expect(Number.isFinite(e.featureZ)).toBe(true);
+    // The same scan through the ordinary tiny model does predict tumour (so the empty result is the model's, not the scan's).
+    const flip = await measureFlipDisagreement(model.weights, model.arch, pre, { slices: 6 });
+    expect(flip).not.toBeNull();
   });
 
   it('segmentation entropy: ln 4 everywhere for a model whose head outputs nothing', async () => {
