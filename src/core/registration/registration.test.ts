@@ -229,6 +229,20 @@ describe('registerStudy (registrar stubbed with known maps)', () => {
     expect(() => throwIfPoorRegistration(result)).not.toThrow();
   });
 
+  it('judges a series that images only part of the head on that part (no false alarm)', async () => {
+    const partial = { ...study, flair: phantomSeries(obliqueGrid([80, 78, 13], [2.1, 2.1, 5], 0, [3, 3, -3]), seriesToHead.flair) };
+    const partialStub: Registrar = {
+      async registerRigid(fixed, moving) {
+        const fixedToHead = isAtlas(fixed) ? identity4() : seriesToHead.t1ce;
+        const m = moving.grid.dims[2] === 13 ? 'flair' : byDims(moving);
+        return compose(fixedToHead, invert4(seriesToHead[m]));
+      },
+    };
+    const result = await registerStudy(partial, atlas, partialStub, { outputGrid: atlasGrid, registrationMm: 4 });
+    expect(result.modalities.flair.problem, JSON.stringify(result.modalities.flair.quality)).toBeNull();
+    expect(result.modalities.flair.quality.brainDice).toBeGreaterThan(0.95);
+  });
+
   it('reports a series that registered 25 mm off, and throwIfPoorRegistration stops with its name', async () => {
     const result = await registerStudy(study, atlas, stub('flair'), { outputGrid: atlasGrid, registrationMm: 4 });
     expect(result.modalities.flair.problem).toMatch(/^FLAIR onto the T1Gd: the registration looks wrong/);
