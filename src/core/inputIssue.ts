@@ -24,7 +24,9 @@ export type InputIssueCode =
   | 'not-1mm-grid'
   | 'not-skull-stripped'
   | 'oblique-grid'
-  | 'run-in-progress';
+  | 'run-in-progress'
+  | 'registration-failed'
+  | 'poor-registration';
 
 export interface InputIssue {
   code: InputIssueCode;

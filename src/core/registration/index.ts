@@ -1,0 +1,14 @@
+export type { Grid, ScalarVolume, WorldMap } from './types.ts';
+export * from './matrix.ts';
+export { gridOf, scalarVolumeOf, spacingOf, voxelMl, bratsAtlasGrid } from './grid.ts';
+export { lpsMapToRas, rasMapToLps, toItkImage, type ItkImage3D } from './itkSpace.ts';
+export { eulerMapLps, worldMapFromElastix, type ParameterMap } from './elastixTransform.ts';
+export { rigidParameterMap, DEFAULT_RIGID_SETTINGS, type RigidRegistrationSettings } from './rigidParameterMap.ts';
+export { resampleLinear, resampleNearest, voxelMap } from './resample.ts';
+export { blockAverage, blockFactors, downsampleForRegistration } from './downsample.ts';
+export { foregroundMask, maskDice, normalisedMutualInformation, registrationQuality, poorRegistrationMessage, MIN_BRAIN_DICE, type RegistrationQuality, type RegistrationPair } from './quality.ts';
+export type { Registrar } from './registrar.ts';
+export { registerStudy, throwIfPoorRegistration, type StudyVolumes, type StudyRegistration, type ModalityRegistration, type StudyRegistrationOptions } from './registerStudy.ts';
+export { maskToNative, labelMl } from './mapBack.ts';
+export { rawToAtlasMap, randomMotion, scannerGrid, simulateScan, type RigidMotion, type ScannerGrid } from './simulateScan.ts';
+export { maskPoints, boxCorners, displacement, type DisplacementStats } from './registrationError.ts';
