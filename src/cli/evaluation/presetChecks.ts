@@ -7,7 +7,7 @@ import { SHIFT_PRESET_NAMES, shiftCase } from '../../core/shift/index.ts';
 import { tumourEntropy } from '../../core/signals/index.ts';
 import { readCaseFolder } from '../../node/readCaseFolder.ts';
 import { describeIssues } from '../describeIssues.ts';
-import { meanClassDice } from '../report/sections.ts';
+import { meanClassDice } from '../../core/metrics/dice.ts';
 import { EVALUATION_SHIFTS } from './plan.ts';
 import type { Dice } from './types.ts';
 
