@@ -7,20 +7,19 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { benchmarkTable, type BenchmarkRecord } from '../src/cli/benchmarkTable.ts';
+import { header, mean, row, signed } from '../src/cli/markdown.ts';
 
 const files = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const all = files.flatMap((f) => (JSON.parse(readFileSync(f, 'utf8')) as BenchmarkRecord[]).map((r) => ({ ...r, setting: basename(f, '.json') })));
 const none = new Map(all.filter((r) => r.mode === 'none').map((r) => [r.case, r]));
-const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
 const keys = ['NCR', 'ED', 'ET', 'TC', 'WT'] as const;
-console.log(`| setting | cases | ${keys.map((k) => `Δ${k}`).join(' | ')} | mean Δ | chosen it. | loss drop % |`);
-console.log(`|---|---|${keys.map(() => '---').join('|')}|---|---|---|`);
+console.log(header(['setting', 'cases', ...keys.map((k) => `Δ${k}`), 'mean Δ', 'chosen it.', 'loss drop %']).join('\n'));
 for (const setting of [...new Set(all.map((r) => r.setting))]) {
   const rs = all.filter((r) => r.setting === setting && r.mode !== 'none');
   if (!rs.length) continue;
   const deltas = keys.map((k) => mean(rs.flatMap((r) => (r.dice?.[k] != null && none.get(r.case)?.dice?.[k] != null ? [r.dice[k]! - none.get(r.case)!.dice![k]!] : []))));
   const drop = mean(rs.map((r) => (100 * (r.lossCurve[0] - r.lossCurve[r.chosenIteration])) / r.lossCurve[0]));
-  console.log(`| ${setting} | ${rs.length} | ${deltas.map((d) => (d >= 0 ? '+' : '') + d.toFixed(3)).join(' | ')} | ${(mean(deltas) >= 0 ? '+' : '') + mean(deltas).toFixed(3)} | ${mean(rs.map((r) => r.chosenIteration)).toFixed(1)} | ${drop.toFixed(1)} |`);
+  console.log(row([setting, rs.length, ...deltas.map(signed), signed(mean(deltas)), mean(rs.map((r) => r.chosenIteration)).toFixed(1), drop.toFixed(1)]));
 }
 
 if (process.argv.includes('--table')) {

@@ -51,6 +51,7 @@ export function crosshairText(location: unknown): string | null {
   return mm ? Array.from(mm).slice(0, 3).map((v) => v.toFixed(1)).join(',') : null;
 }
 
+/** The bytes as niivue's `url` wants them: their own ArrayBuffer (a view into a larger buffer is copied). */
 export function toBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
     ? (bytes.buffer as ArrayBuffer)

@@ -12,7 +12,8 @@ import { brainReferenceOrThrow } from './segment.ts';
 import { readCaseFolder } from '../node/readCaseFolder.ts';
 import { caseFolders } from './caseFolders.ts';
 import { cliMemoryPlan } from './memoryPlan.ts';
-import { benchmarkTable, meanClassDice, type BenchmarkRecord } from './benchmarkTable.ts';
+import { meanClassDice } from '../core/metrics/dice.ts';
+import { benchmarkTable, type BenchmarkRecord } from './benchmarkTable.ts';
 import { settingsFromFlags } from './settings.ts';
 import { describeIssues } from './describeIssues.ts';
 
@@ -106,7 +107,7 @@ export async function benchmark(folder: string, flags: Record<string, string>, m
       records.push(rec);
       log(`${name} ${mode}: WT ${rec.dice?.WT?.toFixed(3) ?? '–'} shift ${rec.shiftScore.toFixed(4)} best it ${rec.chosenIteration} (${seconds.toFixed(1)} s)`);
       if (mode === 'none') noneShiftScore = rec.shiftScore;
-      if (mode === 'none' && meanClassDice(rec) !== null) shiftVsDice.push([rec.shiftScore, meanClassDice(rec)!]);
+      if (mode === 'none' && Number.isFinite(meanClassDice(rec))) shiftVsDice.push([rec.shiftScore, meanClassDice(rec)]);
     }
   }
   console.log(benchmarkTable(records, modes));

@@ -1,4 +1,5 @@
 import type { DiceKey } from '../core/metrics/dice.ts';
+import { mean } from './markdown.ts';
 import type { AdaptMode } from '../core/tta/index.ts';
 import type { AutoDecision } from '../core/decision/index.ts';
 
@@ -25,15 +26,8 @@ const COLS: [string, (r: BenchmarkRecord) => number | null | undefined][] = [
 const fmt = (v: number | null | undefined, col: string) =>
   v === null || v === undefined || Number.isNaN(v) ? '–' : col.startsWith('HD') || col === 's' ? v.toFixed(1) : col === 'it*' ? String(v) : v.toFixed(3);
 
-const mean = (v: (number | null | undefined)[]) => {
-  const ok = v.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
-  return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : null;
-};
-
-/** Mean Dice over the classes the reference has (NCR, ED, ET): the "accuracy" of the shift-score plot. */
-export function meanClassDice(r: BenchmarkRecord): number | null {
-  return r.dice ? mean([r.dice.NCR, r.dice.ED, r.dice.ET]) : null;
-}
+/** Mean of the finite values of a column (a missing Dice or an undefined HD95 is left out). */
+const finiteMean = (v: (number | null | undefined)[]) => mean(v.filter((x): x is number => typeof x === 'number' && Number.isFinite(x)));
 
 /** The method's table layout: per case and mode, then the mean per mode. */
 export function benchmarkTable(records: BenchmarkRecord[], modes: readonly (AdaptMode | 'auto')[]): string {
@@ -41,7 +35,7 @@ export function benchmarkTable(records: BenchmarkRecord[], modes: readonly (Adap
   const rows = records.map((r) => [r.case, r.mode, ...COLS.map(([c, f]) => fmt(f(r), c))]);
   for (const m of modes) {
     const rs = records.filter((r) => r.mode === m);
-    if (rs.length) rows.push(['mean', m, ...COLS.map(([c, f]) => (c === 'it*' ? '' : fmt(mean(rs.map(f)), c)))]);
+    if (rs.length) rows.push(['mean', m, ...COLS.map(([c, f]) => (c === 'it*' ? '' : fmt(finiteMean(rs.map(f)), c)))]);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';

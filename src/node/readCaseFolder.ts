@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { loadCase } from '../core/case/index.ts';
 import type { InputFile, RefusedFile } from '../core/case/index.ts';
-import { checkFileSize } from '../core/memory/index.ts';
+import { checkFileSize } from '../core/volume/index.ts';
 
 /**
  * A file from disk as the app would take it: read, unless its size alone is past the

@@ -9,10 +9,17 @@
 - `src/core/postprocess/fixtures/postprocess-parity.json`: synthetic label volumes, the output of
   postprocess.py for several settings, and the Python HD95 of each output against a reference
   (`--postprocess-only` writes just this one: no model or data needed).
+- `src/core/model/fixtures/golden.json`: the PyTorch logits of one whole real slice of the bundled
+  demo case (`public/demo/`), subsampled; the TS golden test (`src/core/model/golden.test.ts`)
+  preprocesses the same files itself, so it checks preprocessing and the network together on the
+  cpu and wasm backends (`--golden` writes just this one; needs only the model and `public/demo/`):
+
+    /usr/bin/python3 -m attune_train.fixtures --golden --model ../models/attune-brats-inst18
 """
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import json
 import os
@@ -21,7 +28,7 @@ import numpy as np
 import torch
 
 from . import MODALITIES
-from .data import load_case
+from .data import case_from_arrays, load_case, read_seg
 from .export import load_exported
 from .infer import predict_case
 from .metrics import REGIONS, all_dice, hd95
@@ -95,6 +102,37 @@ def postprocess_fixture(seed: int = 12) -> dict:
             "defaults": {"minComponentVoxels": DEFAULT_MIN_COMPONENT_VOXELS, "minEtVoxels": DEFAULT_MIN_ET_VOXELS}}
 
 
+DEMO_DIR = os.path.join(REPO, "public/demo")
+DEMO_CASE = "BraTS2021_00324"
+GOLDEN_STRIDE = 4  # every 4th row and column of the slice: ~1,500 pixels × 4 classes, ~25 KB
+
+
+def read_demo_case(folder: str = DEMO_DIR, name: str = DEMO_CASE):
+    """The bundled demo files (named `<case>_<modality>.nii.gz` in a folder not named after the case)."""
+    import nibabel as nib
+    vols = np.stack([np.asarray(nib.load(os.path.join(folder, f"{name}_{m}.nii.gz")).dataobj, dtype=np.float32) for m in MODALITIES])
+    return case_from_arrays(name, vols, read_seg(os.path.join(folder, f"{name}_seg.nii.gz")))
+
+
+def golden_fixture(model, case, stride: int = GOLDEN_STRIDE) -> dict:
+    """PyTorch logits of the whole axial slice with the most tumour, preprocessed as the runtime
+    does (preprocess.py twins src/core/preprocess), every `stride`-th row and column kept.
+
+    Float32 little-endian, base64, NHWC order of the subsampled grid: exact and small."""
+    k = int(np.argmax((case.classes > 0).sum((1, 2))))
+    x = torch.from_numpy(case.slices[k:k + 1].copy())  # [1, 4, H', W']
+    with torch.no_grad():
+        logits = model(x)
+    sub = logits[0].permute(1, 2, 0).numpy()[::stride, ::stride, :]  # [h, w, classes]
+    b = case.box
+    return {
+        "case": case.name, "source": "public/demo", "slice": k, "sliceShape": [int(x.shape[2]), int(x.shape[3])],
+        "box": {"i0": b.i0, "j0": b.j0, "k0": b.k0, "width": b.width, "height": b.height, "depth": b.depth},
+        "stride": stride, "shape": list(sub.shape),
+        "logitsNHWCFloat32Base64": base64.b64encode(np.ascontiguousarray(sub, dtype="<f4").tobytes()).decode("ascii"),
+    }
+
+
 def write_json(path: str, doc: dict) -> None:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
@@ -103,20 +141,31 @@ def write_json(path: str, doc: dict) -> None:
 
 
 POSTPROCESS_FIXTURE = os.path.join(REPO, "src/core/postprocess/fixtures/postprocess-parity.json")
+GOLDEN_FIXTURE = os.path.join(REPO, "src/core/model/fixtures/golden.json")
+
+
+def weights_sha256(model_dir: str) -> str:
+    with open(os.path.join(model_dir, "weights.bin"), "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--postprocess-only", action="store_true")
+    ap.add_argument("--golden", action="store_true", help="write only the golden-slice fixture (model + public/demo)")
     ap.add_argument("--model", default=os.path.join(REPO, "models/attune-brats-inst18"))
     ap.add_argument("--data", default=os.path.join(REPO, "../shared/data/brats2021"))
     args = ap.parse_args(argv)
+    golden = lambda model: {"model": os.path.basename(args.model.rstrip("/")), "weightsSha256": weights_sha256(args.model),
+                            **golden_fixture(model, read_demo_case())}
+    if args.golden:
+        write_json(GOLDEN_FIXTURE, golden(load_exported(args.model)))
+        return
     write_json(POSTPROCESS_FIXTURE, postprocess_fixture())
     if args.postprocess_only:
         return
     model = load_exported(args.model)
-    with open(os.path.join(args.model, "weights.bin"), "rb") as f:
-        weights_sha = hashlib.sha256(f.read()).hexdigest()
+    weights_sha = weights_sha256(args.model)
     case = load_case(os.path.join(args.data, FIXTURE_CASE))
     out = {
         os.path.join(REPO, "src/core/model/fixtures/parity.json"): {"weightsSha256": weights_sha, **parity_fixture(model, case)},
@@ -124,6 +173,7 @@ def main(argv=None):
         os.path.join(REPO, "src/core/model/fixtures/case-dice.json"): {
             "case": case.name, "model": os.path.basename(args.model.rstrip("/")), "weightsSha256": weights_sha,
             "dice": all_dice(predict_case(model, case), case.labels)},
+        GOLDEN_FIXTURE: golden(model),
     }
     for path, doc in out.items():
         write_json(path, doc)

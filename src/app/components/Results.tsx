@@ -4,7 +4,7 @@ import { caseStem, describeSignalReading, hasTumour, lossCurvesCsv, SHIFT_SCORE_
 import { DEFAULT_POLICY, isNoTumour } from '../../core/decision/index.ts';
 import { writeNifti } from '../../core/index.ts';
 import { exportConvention, fromInternalLabels, LABEL_CONVENTIONS, type ExportLabelsChoice } from '../../core/labels/index.ts';
-import type { AdaptMode } from '../../core/tta/index.ts';
+import { plotsEntropyCurve, type AdaptMode } from '../../core/tta/modes.ts';
 import { downloadFile } from '../download.ts';
 import { formatMl, MODE_COLOURS } from '../labelColours.ts';
 import { maskSourceName, MODE_NAMES } from '../modeNames.ts';
@@ -26,18 +26,18 @@ export function Results() {
   if (!results && run.status !== 'running') return null;
 
   const curves: ChartCurve[] = results
-    ? results.modes.filter((m) => m.report.lossCurve.length > 0).map((m) => ({ mode: m.mode, values: m.report.lossCurve, points: m.report.lossCurve.length, chosen: m.report.chosenIteration, entropy: entropyCurve(m.report.mode) }))
+    ? results.modes.filter((m) => m.report.lossCurve.length > 0).map((m) => ({ mode: m.mode, values: m.report.lossCurve, points: m.report.lossCurve.length, chosen: m.report.chosenIteration, entropy: plotsEntropyCurve(m.report.mode) }))
     : run.modes.map((mode) => ({
         mode,
         values: run.live[mode] ?? [],
         points: mode === 'adabn' ? 2 : (mode === 'auto' ? DEFAULT_POLICY.settings : settings[mode]).iterations + 1,
         chosen: null,
-        entropy: entropyCurve(mode === 'auto' ? DEFAULT_POLICY.settings.mode : mode),
+        entropy: plotsEntropyCurve(mode === 'auto' ? DEFAULT_POLICY.settings.mode : mode),
       }));
   // The method's KL at iteration 0, from the first alignment-loss mode (TENT's curve is entropy).
   const shiftScore = results
     ? results.modes.find((m) => m.mode !== 'auto' || m.report.mode !== 'none')?.report.shiftScore
-    : run.modes.filter((m) => !entropyCurve(m) && m !== 'auto').map((m) => run.live[m]?.[0]).find((v) => v !== undefined);
+    : run.modes.filter((m) => !plotsEntropyCurve(m) && m !== 'auto').map((m) => run.live[m]?.[0]).find((v) => v !== undefined);
 
   return (
     <div className="results" data-testid="results" data-status={results ? 'done' : 'running'}>
@@ -139,8 +139,6 @@ function SignalPanel({ results, shiftScore }: { results: RunResults; shiftScore:
   );
 }
 
-/** Modes whose curve is prediction entropy rather than the KL alignment loss. */
-const entropyCurve = (mode: string) => mode === 'tent' || mode === 'bnmix';
 
 const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1) + (s.endsWith('.') ? '' : '.');
 

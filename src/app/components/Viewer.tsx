@@ -2,7 +2,7 @@ import { NVImage, Niivue, SLICE_TYPE } from '@niivue/niivue';
 import { useEffect, useRef, useState } from 'react';
 import { ROLE_LABELS, labelCentroid, physicalNifti, voxelToWorld } from '../../core/index.ts';
 import { LABEL_OPACITY, labelColormap } from '../labelColours.ts';
-import { newNiivue, showRender } from '../niivue.ts';
+import { newNiivue, showRender, toBuffer } from '../niivue.ts';
 import { useAttune } from '../store.ts';
 import { LabelLegend } from './LabelLegend.tsx';
 import { LabelToggles } from './LabelToggles.tsx';
@@ -145,10 +145,4 @@ export function Viewer() {
       {mriCase && <LabelLegend />}
     </section>
   );
-}
-
-function toBuffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-    ? (bytes.buffer as ArrayBuffer)
-    : (bytes.slice().buffer as ArrayBuffer);
 }

@@ -3,7 +3,7 @@ import { decideFromEvidence } from '../../core/decision/autoAdapt.ts';
 import { READABLE_SIGNALS, type ReadableSignal } from '../../core/decision/signalReading.ts';
 import type { AutoPolicy } from '../../core/decision/policy.ts';
 import type { Calibration } from '../../core/signals/index.ts';
-import { meanClassDice } from '../report/sections.ts';
+import { meanClassDice } from '../../core/metrics/dice.ts';
 import type { EvaluationRecord } from './types.ts';
 
 /** Thresholds tried, as multiples of the highest training-scan value (0: adapt every scan, the guards still apply; ∞: never). */

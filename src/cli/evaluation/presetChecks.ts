@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { allDice } from '../../core/metrics/dice.ts';
 import { segmentCase, type AttuneModel } from '../../core/model/index.ts';
@@ -7,7 +7,8 @@ import { SHIFT_PRESET_NAMES, shiftCase } from '../../core/shift/index.ts';
 import { tumourEntropy } from '../../core/signals/index.ts';
 import { readCaseFolder } from '../../node/readCaseFolder.ts';
 import { describeIssues } from '../describeIssues.ts';
-import { meanClassDice } from '../report/sections.ts';
+import { readJsonRecord, writeJsonRecord } from '../jsonRecord.ts';
+import { meanClassDice } from '../../core/metrics/dice.ts';
 import { EVALUATION_SHIFTS } from './plan.ts';
 import type { Dice } from './types.ts';
 
@@ -40,11 +41,7 @@ export function presetCheckCases(): { case: string; source: string; preset: stri
 const fileOf = (dir: string, c: string) => join(dir, `${c}.json`);
 
 export async function cachedPresetCheck(dir: string, c: string): Promise<PresetCheck | null> {
-  try {
-    return JSON.parse(await readFile(fileOf(dir, c), 'utf8')) as PresetCheck;
-  } catch {
-    return null;
-  }
+  return readJsonRecord<PresetCheck>(fileOf(dir, c));
 }
 
 /** What severity 4 of every preset costs the source model on the in-domain validation scans (baseline only). */
@@ -67,9 +64,7 @@ export async function runPresetChecks(o: { data: string; dir: string; model: Att
       date: new Date().toISOString().slice(0, 10),
       machine: o.machine,
     };
-    const tmp = `${fileOf(o.dir, c.case)}.tmp-${process.pid}`;
-    await writeFile(tmp, JSON.stringify(record, (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v), 1) + '\n');
-    await rename(tmp, fileOf(o.dir, c.case));
+    await writeJsonRecord(fileOf(o.dir, c.case), record, { significantDigits: 6 });
     o.log(`preset check ${c.case}: mean Dice ${meanClassDice(record).toFixed(3)}`);
   }
 }

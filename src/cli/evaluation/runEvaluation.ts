@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { allDice } from '../../core/metrics/dice.ts';
 import { segmentCase, type AttuneModel } from '../../core/model/index.ts';
@@ -8,6 +8,7 @@ import { adaptedEvidence, baselineEvidence, brainReferenceTensors, disposeRefere
 import { adaptCase, disposeAdaptation } from '../../core/tta/index.ts';
 import { readCaseFolder } from '../../node/readCaseFolder.ts';
 import { describeIssues } from '../describeIssues.ts';
+import { readJsonRecord, writeJsonRecord } from '../jsonRecord.ts';
 import { cliMemoryPlan } from '../memoryPlan.ts';
 import { variantsFor } from './plan.ts';
 import type { EvaluationRecord, EvaluationScan, VariantOutcome } from './types.ts';
@@ -15,11 +16,7 @@ import type { EvaluationRecord, EvaluationScan, VariantOutcome } from './types.t
 const recordFile = (dir: string, scan: EvaluationScan) => join(dir, `${scan.case}.json`);
 
 export async function cachedEvaluation(dir: string, scan: EvaluationScan): Promise<EvaluationRecord | null> {
-  try {
-    return JSON.parse(await readFile(recordFile(dir, scan), 'utf8')) as EvaluationRecord;
-  } catch {
-    return null;
-  }
+  return readJsonRecord<EvaluationRecord>(recordFile(dir, scan));
 }
 
 /**
@@ -82,9 +79,7 @@ export async function runEvaluation(
         date: new Date().toISOString().slice(0, 10),
         machine: o.machine,
       };
-      const tmp = `${recordFile(o.dir, scan)}.tmp-${process.pid}`;
-      await writeFile(tmp, JSON.stringify(record, (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v), 1) + '\n');
-      await rename(tmp, recordFile(o.dir, scan));
+      await writeJsonRecord(recordFile(o.dir, scan), record, { significantDigits: 6 });
       o.log(`[${done}/${scans.length}] ${scan.case}: baseline WT ${baseDice.WT?.toFixed(3)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     }
   } finally {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPlanOptions, jobCost, reportPlan, shardJobs, variantOf } from './plan.ts';
-import { gatePolicy, meanClassDice, reportMarkdown, spliceReport, REPORT_BEGIN, REPORT_END } from './sections.ts';
+import { meanClassDice } from '../../core/metrics/dice.ts';
+import { gatePolicy, reportMarkdown, spliceReport, REPORT_BEGIN, REPORT_END } from './sections.ts';
 import { lineChartSvg, niceTicks, scatterSvg } from './svg.ts';
 import type { ReportJob, ReportRecord } from './types.ts';
 

@@ -36,6 +36,20 @@ function parseShard(value: string | undefined): [number, number] | null {
 }
 
 /**
+ * Writes a rendered part: its figures beside the document (paths relative to it), then the
+ * document with the part's block spliced in (a new document when there is none yet).
+ */
+async function writeReportPart(out: string, part: { markdown: string; figures: { file: string; svg: string }[] }, splice: (doc: string, markdown: string) => string): Promise<void> {
+  for (const f of part.figures) {
+    const path = join(dirname(out), f.file);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, f.svg);
+  }
+  const doc = await readFile(out, 'utf8').catch(() => '# Benchmarks\n');
+  await writeFile(out, splice(doc, part.markdown));
+}
+
+/**
  * `attune report`: runs what BENCHMARKS.md's research sections need (skipping runs already
  * in --runs), then rewrites those sections and their SVG figures. With --shard i/n several
  * processes split the runs; whichever finishes last (all runs present) writes the document.
@@ -84,13 +98,7 @@ async function evaluationReport(flags: Record<string, string>, modelDir: string,
     }
   }
   const { markdown, figures } = await renderEvaluation(dir, calibrationPath, FIGURE_DIR, presetDir, scans);
-  for (const f of figures) {
-    const path = join(dirname(out), f.file);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, f.svg);
-  }
-  const doc = await readFile(out, 'utf8').catch(() => '# Benchmarks\n');
-  await writeFile(out, spliceEvaluation(doc, markdown));
+  await writeReportPart(out, { markdown, figures }, spliceEvaluation);
   log(`report (evaluation): wrote ${out} and ${figures.length} figures`);
   return true;
 }
@@ -130,13 +138,7 @@ async function classicReport(flags: Record<string, string>, modelDir: string, lo
   }
   const commandLine = ['npx attune report', flags.data && `--data ${flags.data}`, flags.runs && `--runs ${flags.runs}`].filter(Boolean).join(' ');
   const { markdown, figures } = reportMarkdown(jobs, byKey, { figureDir: FIGURE_DIR, commandLine });
-  for (const f of figures) {
-    const path = join(dirname(out), f.file);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, f.svg);
-  }
-  const doc = await readFile(out, 'utf8').catch(() => '# Benchmarks\n');
-  await writeFile(out, spliceReport(doc, markdown));
+  await writeReportPart(out, { markdown, figures }, spliceReport);
   log(`report: wrote ${out} and ${figures.map((f) => f.file).join(', ')}`);
   return true;
 }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { MriCase } from '../../core/case/index.ts';
@@ -9,6 +9,7 @@ import { shiftCase } from '../../core/shift/index.ts';
 import { adaptCase, disposeAdaptation } from '../../core/tta/index.ts';
 import { readCaseFolder } from '../../node/readCaseFolder.ts';
 import { describeIssues } from '../describeIssues.ts';
+import { readJsonRecord, writeJsonRecord } from '../jsonRecord.ts';
 import { cliMemoryPlan } from '../memoryPlan.ts';
 import type { ReportJob, ReportRecord, ReportVariant } from './types.ts';
 
@@ -21,11 +22,7 @@ const cacheFile = (runs: string, key: string) => join(runs, `${key}.json`);
 
 /** Records of a finished job, or null when it has not run. */
 export async function cachedRecords(runs: string, job: ReportJob): Promise<ReportRecord[] | null> {
-  try {
-    return JSON.parse(await readFile(cacheFile(runs, job.key), 'utf8')) as ReportRecord[];
-  } catch {
-    return null;
-  }
+  return readJsonRecord<ReportRecord[]>(cacheFile(runs, job.key));
 }
 
 interface LoadedVariant {
@@ -103,9 +100,7 @@ export async function runJobs(jobs: ReportJob[], o: { data: string; runs: string
     } finally {
       disposeAdaptation(adaptation);
     }
-    const tmp = cacheFile(o.runs, `${job.key}.tmp-${process.pid}`);
-    await writeFile(tmp, JSON.stringify(records, null, 1));
-    await rename(tmp, cacheFile(o.runs, job.key));
+    await writeJsonRecord(cacheFile(o.runs, job.key), records);
     const r = records[records.length - 1];
     o.log(`[${done}/${jobs.length}] ${job.key}: WT ${r.dice.WT?.toFixed(3) ?? '–'} shift ${r.shiftScore.toFixed(3)} it* ${r.chosenIteration} (${r.seconds.toFixed(0)} s)`);
   }

@@ -1,4 +1,6 @@
+import { meanClassDice } from '../../core/metrics/dice.ts';
 import { pearson } from '../../core/metrics/pearson.ts';
+import { f3, header, mean, row, signed } from '../markdown.ts';
 import type { AdaptMode } from '../../core/tta/index.ts';
 import { lineChartSvg, scatterSvg, type Panel } from './svg.ts';
 import type { CaseGroup, ReportJob, ReportRecord } from './types.ts';
@@ -14,21 +16,9 @@ export interface ReportOutput {
   figures: { file: string; svg: string }[];
 }
 
-const CLASSES = ['NCR', 'ED', 'ET'] as const;
 const COLUMNS = ['NCR', 'ED', 'ET', 'TC', 'WT'] as const;
 const GROUPS: CaseGroup[] = ['institution 1', 'in-domain validation'];
 
-const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
-const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '–');
-const signed = (v: number) => (Number.isFinite(v) ? (v >= 0 ? '+' : '−') + Math.abs(v).toFixed(3) : '–');
-
-/** Mean Dice over the three tumour classes (NCR, ED, ET) the reference contains. */
-export function meanClassDice(r: Pick<ReportRecord, 'dice'>): number {
-  return mean(CLASSES.flatMap((k) => (r.dice[k] == null ? [] : [r.dice[k]!])));
-}
-
-const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
-const header = (cells: string[]) => [row(cells), row(cells.map(() => '---'))];
 
 /** The records of these jobs (budget records only where asked). */
 function recordsOf(jobs: ReportJob[], byKey: Map<string, ReportRecord[]>): ReportRecord[] {

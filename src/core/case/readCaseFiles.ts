@@ -1,5 +1,5 @@
 import { InputError, type InputIssue } from '../inputIssue.ts';
-import { checkFileSize } from '../memory/inputLimits.ts';
+import { checkFileSize } from '../volume/inputLimits.ts';
 import { detectModality } from '../modality/index.ts';
 import { readNifti } from '../volume/index.ts';
 import type { CaseFile, InputFile, RefusedFile } from './types.ts';

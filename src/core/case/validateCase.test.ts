@@ -4,7 +4,7 @@ import { makeSyntheticCase, type SyntheticCase } from '../synthetic/index.ts';
 import { niftiOf } from '../testing/niftiFixtures.ts';
 import { createNiftiHeader, writeNifti } from '../volume/index.ts';
 import { loadCase } from './loadCase.ts';
-import { checkFileSize } from '../memory/index.ts';
+import { checkFileSize } from '../volume/index.ts';
 import { droppedDuringRun, nonZeroBorderFraction } from '../validation/index.ts';
 import type { CaseFile, InputFile, RefusedFile } from './types.ts';
 import { validateCase } from './validateCase.ts';

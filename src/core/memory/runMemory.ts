@@ -1,6 +1,6 @@
 import type { Architecture } from '../model/contract.ts';
 import { isGradientMode, type AdaptSettings } from '../tta/modes.ts';
-import { formatBytes } from './inputLimits.ts';
+import { formatBytes } from '../formatBytes.ts';
 
 /**
  * Memory a run needs on the tfjs backend, estimated from the cropped volume and the

@@ -55,3 +55,19 @@ export function allDice(pred: ArrayLike<number>, ref: ArrayLike<number>): Record
   }
   return out;
 }
+
+/**
+ * Mean Dice over the three tumour classes (NCR, ED, ET) that the reference contains (a class
+ * the reference lacks has Dice null and is left out); NaN when there is none, or no Dice at all.
+ * The one "accuracy" number of the reports, the evaluation and the shift-score plot.
+ */
+export function meanClassDice(r: { dice: Partial<Record<DiceKey, number | null>> | null }): number {
+  let sum = 0, n = 0;
+  for (const k of ['NCR', 'ED', 'ET'] as const) {
+    const v = r.dice?.[k];
+    if (v == null) continue;
+    sum += v;
+    n++;
+  }
+  return n ? sum / n : NaN;
+}

@@ -1,7 +1,7 @@
 export { klAlignmentLoss, klToReference, runningReference, type BnReference } from './klAlignmentLoss.ts';
 export { statsSliceBatch, statsSliceIndices } from './statsSlices.ts';
 export {
-  ADAPT_MODES, LAYER_SETS, MODE_RECIPES, PIXEL_SETS, isGradientMode, parseLayerSet, parseMode, parsePixelSet,
+  ADAPT_MODES, LAYER_SETS, MODE_RECIPES, PIXEL_SETS, isGradientMode, parseLayerSet, parseMode, parsePixelSet, plotsEntropyCurve,
   type AdaptMode, type AdaptSettings, type LayerSet, type ModeRecipe, type OptimizerName, type PixelSet,
 } from './modes.ts';
 export { adaptableParameterNames, layersOf, shallowLayers } from './parameters.ts';

@@ -47,6 +47,13 @@ export const MODE_RECIPES: Record<AdaptMode, ModeRecipe> = {
   bnmix: { parameters: null, objective: null, selection: 'minimum-loss' },
 };
 
+/**
+ * Whether a mode's loss curve is prediction entropy rather than the KL alignment loss: TENT
+ * minimises entropy, bnmix scores its blends by it. Charts label and scale the curve by this,
+ * and only a KL curve's first point is the shift score. Any other name (e.g. 'auto') is false.
+ */
+export const plotsEntropyCurve = (mode: string): boolean => mode === 'tent' || mode === 'bnmix';
+
 /** Modes that need gradients (tfjs gradient kernels registered, a backward pass per iteration). */
 export const isGradientMode = (mode: AdaptMode): boolean => MODE_RECIPES[mode].parameters !== null;
 

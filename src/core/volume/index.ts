@@ -1,5 +1,6 @@
 export type { NiftiHeader, NiftiVolume, VoxelArray } from './types.ts';
 export { readNifti } from './readNifti.ts';
+export { INPUT_LIMITS, checkFileSize, checkDeclaredSize, type InputLimits } from './inputLimits.ts';
 export { writeNifti, type NiftiTemplate, type WriteNiftiOptions } from './writeNifti.ts';
 export { createNiftiHeader, gridAffine, type NewGrid } from './createNiftiHeader.ts';
 export { quaternionOf } from './quaternion.ts';

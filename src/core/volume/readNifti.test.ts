@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../inputIssue.ts';
 import { makeSyntheticCase } from '../synthetic/index.ts';
 import { bytesOf, niftiOf, rawNifti } from '../testing/niftiFixtures.ts';
-import type { InputLimits } from '../memory/inputLimits.ts';
+import type { InputLimits } from './inputLimits.ts';
 import { readNifti } from './readNifti.ts';
 import { physicalValues } from './voxelScaling.ts';
 

@@ -2,7 +2,7 @@ import * as nifti from 'nifti-reader-js';
 import { InputError } from '../inputIssue.ts';
 import { checkGeometry } from './checkGeometry.ts';
 import { SUPPORTED_DATATYPES, datatypeName } from './datatypes.ts';
-import { checkDeclaredSize, decompressedTooLarge, INPUT_LIMITS, type InputLimits } from '../memory/inputLimits.ts';
+import { checkDeclaredSize, decompressedTooLarge, INPUT_LIMITS, type InputLimits } from './inputLimits.ts';
 import { DecompressedTooLarge, gunzip, isGzip } from './gzip.ts';
 import type { NiftiHeader, NiftiVolume } from './types.ts';
 import { headerScaling } from './voxelScaling.ts';

@@ -1,3 +1,4 @@
+import { formatBytes } from '../formatBytes.ts';
 import { InputError, type InputIssue } from '../inputIssue.ts';
 
 /**
@@ -23,12 +24,6 @@ export const INPUT_LIMITS: InputLimits = {
   maxVoxelBytes: 512 * MiB,
   maxVoxels: 64 * MiB, // e.g. 400×400×400
 };
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * MiB) return `${(bytes / (1024 * MiB)).toFixed(1)} GiB`;
-  if (bytes >= MiB) return `${Math.round(bytes / MiB)} MiB`;
-  return `${Math.round(bytes / 1024)} KiB`;
-}
 
 const WHAT_TO_DO = 'A skull-stripped 1 mm brain scan is 10–40 MB; check that this is one 3D scan (not a whole series), or crop and resample it to 1 mm first.';
 
