@@ -97,8 +97,7 @@ test('real demo case: run on wasm, live curve, linked before/after views, change
 
   await expect(page.getByTestId('results')).toHaveAttribute('data-status', 'done', { timeout: 300_000 });
   await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-curves', 'normalizer:3');
-  // The shift score is iteration 0 of the exported curve (below), shown without a verdict;
-  // the shipped model's calibration gives the signal a reading among its 10 training scans.
+  // The shift score is iteration 0 of the exported curve (below), shown without a verdict.
   const shift = page.getByTestId('shift-score');
   const score = Number(await shift.getAttribute('data-score'));
   await expect(shift).not.toContainText(/far from|close to|moderately/);
