@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { makeSyntheticCase, MODALITIES, readNifti, writeNifti, type InputFile } from '../src/core/index.ts';
 import { niftiOf, rawNifti } from '../src/core/testing/niftiFixtures.ts';
-import { chooseMode, expect, expectBackend, serveTinyModel, test, TINY_MODEL_URL } from './fixtures.ts';
+import { chooseMode, expect, openWithTinyModel, test } from './fixtures.ts';
 import { dropFiles } from './helpers.ts';
 
 /**
@@ -117,10 +117,7 @@ test('a file too large for the memory budget is refused by its size, unread', as
 
 test('files dropped while a run is in progress are refused; the run goes on, then a drop works', async ({ page }) => {
   test.setTimeout(180_000);
-  await serveTinyModel(page);
-  await page.goto(`/?model=${TINY_MODEL_URL}&backend=wasm`);
-  await expectBackend(page, 'wasm');
-  await dropFiles(page, good);
+  await openWithTinyModel(page, { files: good });
   await chooseMode(page, 'bn', { iterations: 1000, statsSlices: 4 });
   await page.getByTestId('run').click();
   await expect(page.getByTestId('progress-text')).toContainText(/Adapting \(BN\): iteration \d+ of 1000/, { timeout: 60_000 });
@@ -151,9 +148,7 @@ test('files dropped while a run is in progress are refused; the run goes on, the
 
 test('a run that cannot fit the memory is refused before it starts, saying how much it needs; the app stays usable', async ({ page }) => {
   test.setTimeout(240_000);
-  await serveTinyModel(page);
-  await page.goto(`/?model=${TINY_MODEL_URL}&backend=wasm`);
-  await expectBackend(page, 'wasm');
+  await openWithTinyModel(page);
   // A valid but enormous field of view: ~900×900 voxel slices after cropping.
   const wide = makeSyntheticCase({ seed: 2, dims: [1024, 1024, 3], caseId: 'Wide' });
   await dropFiles(page, MODALITIES.map((m) => wide.files[m]));

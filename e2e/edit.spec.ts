@@ -3,8 +3,7 @@ import { fillRegion, applyChange, type Axis } from '../src/core/edit/index.ts';
 import { makeSyntheticCase, MODALITIES, physicalValues, readNifti, voxelVolumeMl, worldToVoxel, type NiftiVolume } from '../src/core/index.ts';
 import { maskChanges } from '../src/core/results/index.ts';
 import { formatMl } from '../src/app/labelColours.ts';
-import { chooseMode, download, expect, expectBackend, serveTinyModel, test, TINY_MODEL_URL } from './fixtures.ts';
-import { dropFiles } from './helpers.ts';
+import { chooseMode, download, expect, openWithTinyModel, test } from './fixtures.ts';
 import type { Locator, Page } from '@playwright/test';
 
 /**
@@ -34,10 +33,7 @@ const changedIndices = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 
 test('edit: paint, erase, undo/redo and fill change exactly the expected voxels; volumes, Dice and changes follow', async ({ page }, testInfo) => {
   test.setTimeout(240_000);
-  await serveTinyModel(page);
-  await page.goto(`/?model=${TINY_MODEL_URL}&backend=wasm`);
-  await expectBackend(page, 'wasm');
-  await dropFiles(page, syntheticFiles);
+  await openWithTinyModel(page, { files: syntheticFiles });
   await expect(page.getByTestId('case-ready')).toBeVisible();
   await chooseMode(page, 'bn', { iterations: 2, statsSlices: 4 });
   await page.getByTestId('run').click();

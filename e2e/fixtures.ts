@@ -1,6 +1,8 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { makeTinyModelFiles } from '../src/core/model/testing/tinyModel.ts';
+import type { InputFile } from '../src/core/index.ts';
 import type { Calibration } from '../src/core/signals/index.ts';
+import { dropFiles } from './helpers.ts';
 
 /**
  * Every e2e test runs with three guards:
@@ -57,7 +59,7 @@ export const tinyModel = makeTinyModelFiles();
  * Serves the tiny contract model at TINY_MODEL_URL for this page (and its worker), with no
  * calibration (HTTP 404) unless one is given (see craftedCalibration).
  */
-export async function serveTinyModel(page: Page, options: { calibration?: Calibration } = {}): Promise<void> {
+async function serveTinyModel(page: Page, options: { calibration?: Calibration } = {}): Promise<void> {
   await page.route((url) => url.pathname === '/e2e-model/calibration.json', (route) =>
     options.calibration
       ? route.fulfill({ status: 200, contentType: 'application/json', headers: { 'Cross-Origin-Resource-Policy': 'same-origin' }, body: JSON.stringify(options.calibration) })
@@ -70,6 +72,33 @@ export async function serveTinyModel(page: Page, options: { calibration?: Calibr
   await page.route((url) => url.pathname === '/e2e-model/weights.bin', (route) =>
     route.fulfill({ status: 200, contentType: 'application/octet-stream', headers: { 'Cross-Origin-Resource-Policy': 'same-origin' }, body: Buffer.from(tinyModel.weights) }),
   );
+}
+
+export interface OpenOptions {
+  /**
+   * The backend the worker must come up on: 'wasm' (default; asked for with ?backend=wasm,
+   * fast on a machine without a GPU) or 'webgpu' (the app's own choice).
+   */
+  backend?: 'wasm' | 'webgpu';
+  /** Further query parameters, e.g. the worker's test fault hooks (workerFault, gpuFault). */
+  query?: Record<string, string>;
+  /** Served as the model's calibration.json (default: none, so `auto` has nothing to read against). */
+  calibration?: Calibration;
+  /** Dropped on the page once the worker is up. */
+  files?: InputFile[];
+}
+
+/**
+ * The setup the e2e tests share: the tiny test model served, the app opened on it, the
+ * worker up on the expected backend, and (optionally) a case dropped.
+ */
+export async function openWithTinyModel(page: Page, options: OpenOptions = {}): Promise<void> {
+  const backend = options.backend ?? 'wasm';
+  await serveTinyModel(page, { calibration: options.calibration });
+  const query = { model: TINY_MODEL_URL, ...(backend === 'wasm' ? { backend: 'wasm' } : {}), ...options.query };
+  await page.goto(`/?${Object.entries(query).map(([k, v]) => `${k}=${v}`).join('&')}`);
+  await expectBackend(page, backend);
+  if (options.files) await dropFiles(page, options.files);
 }
 
 /** Sets the selected mode's settings through the form, as a user would. */

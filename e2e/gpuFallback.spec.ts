@@ -2,8 +2,7 @@ import { decodeModel, segmentCase } from '../src/core/model/index.ts';
 import { loadCase, makeSyntheticCase, MODALITIES, preprocess, readNifti } from '../src/core/index.ts';
 import { adaptCase, DEFAULT_SETTINGS } from '../src/core/tta/index.ts';
 import { useNodeBackend } from '../src/node/useNodeBackend.ts';
-import { chooseMode, download, expect, expectBackend, serveTinyModel, test, TINY_MODEL_URL, tinyModel } from './fixtures.ts';
-import { dropFiles } from './helpers.ts';
+import { chooseMode, download, expect, openWithTinyModel, test, tinyModel } from './fixtures.ts';
 
 /**
  * Issue 8, GPU failure: the worker's test hook (?gpuFault=adaptation) throws a GPU-like
@@ -16,10 +15,7 @@ test('a WebGPU failure during adaptation falls back to wasm with a notice, and t
   test.setTimeout(300_000);
   const synthetic = makeSyntheticCase({ seed: 1, dims: [32, 32, 12] });
   const files = [...MODALITIES.map((m) => synthetic.files[m]), synthetic.files.seg];
-  await serveTinyModel(page);
-  await page.goto(`/?model=${TINY_MODEL_URL}&gpuFault=adaptation`);
-  await expectBackend(page, 'webgpu');
-  await dropFiles(page, files);
+  await openWithTinyModel(page, { backend: 'webgpu', query: { gpuFault: 'adaptation' }, files });
   await expect(page.getByTestId('case-ready')).toBeVisible();
   await chooseMode(page, 'bn', { iterations: 2, statsSlices: 2 });
   await page.getByTestId('run').click();
@@ -61,10 +57,7 @@ test('a WebGPU failure during adaptation falls back to wasm with a notice, and t
 test('a real loss of the GPU device mid-adaptation (the worker destroys it) is noticed and the run completes on wasm', async ({ page }, testInfo) => {
   test.setTimeout(300_000);
   const synthetic = makeSyntheticCase({ seed: 3, dims: [32, 32, 12] });
-  await serveTinyModel(page);
-  await page.goto(`/?model=${TINY_MODEL_URL}&gpuFault=device-lost`);
-  await expectBackend(page, 'webgpu');
-  await dropFiles(page, MODALITIES.map((m) => synthetic.files[m]));
+  await openWithTinyModel(page, { backend: 'webgpu', query: { gpuFault: 'device-lost' }, files: MODALITIES.map((m) => synthetic.files[m]) });
   await chooseMode(page, 'bn', { iterations: 2, statsSlices: 2 });
   await page.getByTestId('run').click();
   await expect(page.getByTestId('results')).toHaveAttribute('data-status', 'done', { timeout: 240_000 });
@@ -81,10 +74,7 @@ test('a real loss of the GPU device mid-adaptation (the worker destroys it) is n
 test('a WebGPU failure during inference (segmentation) falls back to wasm the same way', async ({ page }) => {
   test.setTimeout(300_000);
   const synthetic = makeSyntheticCase({ seed: 2, dims: [32, 32, 12] });
-  await serveTinyModel(page);
-  await page.goto(`/?model=${TINY_MODEL_URL}&gpuFault=inference`);
-  await expectBackend(page, 'webgpu');
-  await dropFiles(page, MODALITIES.map((m) => synthetic.files[m]));
+  await openWithTinyModel(page, { backend: 'webgpu', query: { gpuFault: 'inference' }, files: MODALITIES.map((m) => synthetic.files[m]) });
   await chooseMode(page, 'bn', { iterations: 1, statsSlices: 2 });
   await page.getByTestId('run').click();
   await expect(page.getByTestId('results')).toHaveAttribute('data-status', 'done', { timeout: 240_000 });

@@ -1,6 +1,6 @@
 import type { Page, Worker } from '@playwright/test';
 import { makeSyntheticCase, MODALITIES } from '../src/core/index.ts';
-import { chooseMode, expect, expectBackend, serveTinyModel, test, TINY_MODEL_URL } from './fixtures.ts';
+import { chooseMode, expect, openWithTinyModel, test } from './fixtures.ts';
 import { dropFiles } from './helpers.ts';
 
 /**
@@ -68,9 +68,7 @@ async function tensorMemory(page: Page): Promise<TensorMemory> {
 
 test('ten cases in a row in one tab: tensors return to their level after each, the page heap grows < 10 % from run 2 to 10', async ({ page }, testInfo) => {
   test.setTimeout(420_000);
-  await serveTinyModel(page);
-  await page.goto(`/?model=${TINY_MODEL_URL}&backend=wasm`);
-  await expectBackend(page, 'wasm');
+  await openWithTinyModel(page);
   const cdp = await page.context().newCDPSession(page);
   const heapAfterGc = async () => {
     await cdp.send('HeapProfiler.collectGarbage');

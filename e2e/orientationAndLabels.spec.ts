@@ -5,7 +5,7 @@ import type { Page } from '@playwright/test';
 import type { AxisCode } from '../src/core/orientation/index.ts';
 import { reorientedCopy } from '../src/core/testing/reorientedCopy.ts';
 import { readNifti, type InputFile } from '../src/core/index.ts';
-import { chooseMode, download, expect, expectBackend, serveTinyModel, test, TINY_MODEL_URL } from './fixtures.ts';
+import { chooseMode, download, expect, openWithTinyModel, test } from './fixtures.ts';
 import { dropFiles } from './helpers.ts';
 
 /**
@@ -55,9 +55,7 @@ function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 test.beforeEach(async ({ page }) => {
-  await serveTinyModel(page);
-  await page.goto(`/?model=${TINY_MODEL_URL}&backend=wasm`);
-  await expectBackend(page, 'wasm');
+  await openWithTinyModel(page);
 });
 
 test('the demo case lists each file with its size as shipped (.nii.gz), not inflated', async ({ page }) => {

@@ -1,6 +1,6 @@
 import { makeSyntheticCase, MODALITIES } from '../src/core/index.ts';
-import { chooseMode, download, expect, expectBackend, serveTinyModel, test, TINY_MODEL_URL } from './fixtures.ts';
-import { dropFiles, readCanvasPixels, signatureDistance } from './helpers.ts';
+import { chooseMode, download, expect, openWithTinyModel, test } from './fixtures.ts';
+import { readCanvasPixels, signatureDistance } from './helpers.ts';
 
 /**
  * The clinician's last mile (issue 13): the 3D view (main viewer and before/after panes) and
@@ -11,10 +11,7 @@ const syntheticFiles = [...MODALITIES.map((m) => synthetic.files[m]), synthetic.
 
 test('3D: the viewer and the before/after panes render the brain with its labels; toggles hide a label', async ({ page }, testInfo) => {
   test.setTimeout(240_000);
-  await serveTinyModel(page);
-  await page.goto(`/?model=${TINY_MODEL_URL}&backend=wasm`);
-  await expectBackend(page, 'wasm');
-  await dropFiles(page, syntheticFiles);
+  await openWithTinyModel(page, { files: syntheticFiles });
   const viewer = page.getByTestId('viewer');
   await expect(viewer).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   const planes = await readCanvasPixels(page);
@@ -65,10 +62,7 @@ test('3D: the viewer and the before/after panes render the brain with its labels
 
 test('summary: one page with the table’s numbers, pictures, print to PDF and a PNG', async ({ page }, testInfo) => {
   test.setTimeout(240_000);
-  await serveTinyModel(page);
-  await page.goto(`/?model=${TINY_MODEL_URL}&backend=wasm`);
-  await expectBackend(page, 'wasm');
-  await dropFiles(page, syntheticFiles);
+  await openWithTinyModel(page, { files: syntheticFiles });
   await chooseMode(page, 'bn', { iterations: 2, statsSlices: 4 });
   await page.getByTestId('run').click();
   await expect(page.getByTestId('results')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });

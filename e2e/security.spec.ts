@@ -1,6 +1,6 @@
 import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_HEADER } from '../csp.ts';
 import { makeSyntheticCase, MODALITIES } from '../src/core/index.ts';
-import { chooseMode, download, expect, expectBackend, serveTinyModel, test, TINY_MODEL_URL } from './fixtures.ts';
+import { chooseMode, download, expect, openWithTinyModel, test } from './fixtures.ts';
 import { dropFiles } from './helpers.ts';
 
 /**
@@ -50,9 +50,7 @@ test('load, run and export: every request the page and its workers make goes to 
     requests.push(r.url());
     methods.add(r.method());
   });
-  await serveTinyModel(page);
-  await page.goto(`/?model=${TINY_MODEL_URL}&backend=wasm`);
-  await expectBackend(page, 'wasm');
+  await openWithTinyModel(page);
   const loaded = requests.length;
   // Load a case, run, export every file.
   const synthetic = makeSyntheticCase({ seed: 4 });

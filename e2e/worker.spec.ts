@@ -4,7 +4,7 @@ import { loadCase, makeSyntheticCase, MODALITIES, preprocess, readNifti } from '
 import { adaptCase, DEFAULT_SETTINGS } from '../src/core/tta/index.ts';
 import { useNodeBackend } from '../src/node/useNodeBackend.ts';
 import { dropFiles } from './helpers.ts';
-import { chooseMode, download, expect, expectBackend, serveTinyModel, test, TINY_MODEL_URL, tinyModel } from './fixtures.ts';
+import { chooseMode, download, expect, openWithTinyModel, test, tinyModel } from './fixtures.ts';
 
 /**
  * The worker end to end (issue 4): in real Chromium, a 3-iteration adaptation of a tiny
@@ -38,15 +38,13 @@ function agreement(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return same / a.length;
 }
 
-for (const { backend, mode, query, dims, statsSlices } of [
-  { backend: 'webgpu', mode: 'normalizer', query: '', dims: [32, 32, 12], statsSlices: 4 },
-  { backend: 'wasm', mode: 'bn', query: '&backend=wasm', dims: [48, 48, 24], statsSlices: 8 },
+for (const { backend, mode, dims, statsSlices } of [
+  { backend: 'webgpu', mode: 'normalizer', dims: [32, 32, 12], statsSlices: 4 },
+  { backend: 'wasm', mode: 'bn', dims: [48, 48, 24], statsSlices: 8 },
 ] as const) {
   test(`worker on ${backend}: 3 ${mode} iterations on a tiny volume return a mask and a loss curve`, async ({ page }, testInfo) => {
     test.setTimeout(240_000);
-    await serveTinyModel(page);
-    await page.goto(`/?model=${TINY_MODEL_URL}${query}`);
-    await expectBackend(page, backend);
+    await openWithTinyModel(page, { backend });
     if (backend === 'wasm') await expect(page.getByTestId('backend-badge')).toContainText('WebGPU was switched off');
 
     const { files } = caseFiles([...dims]);

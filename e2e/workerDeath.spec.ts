@@ -1,6 +1,5 @@
 import { makeSyntheticCase, MODALITIES, readNifti } from '../src/core/index.ts';
-import { chooseMode, download, expect, expectBackend, serveTinyModel, test, TINY_MODEL_URL } from './fixtures.ts';
-import { dropFiles } from './helpers.ts';
+import { chooseMode, download, expect, expectBackend, openWithTinyModel, test } from './fixtures.ts';
 
 /**
  * Issue 14, a dying worker: the test hook ?workerFault= makes the worker die during its
@@ -14,10 +13,7 @@ const files = [...MODALITIES.map((m) => synthetic.files[m]), synthetic.files.seg
 
 test('a worker killed silently during adaptation: plain words, case and results kept, a fresh worker on wasm, the next run works', async ({ page }, testInfo) => {
   test.setTimeout(300_000);
-  await serveTinyModel(page);
-  await page.goto(`/?model=${TINY_MODEL_URL}&workerFault=exit`);
-  await expectBackend(page, 'webgpu');
-  await dropFiles(page, files);
+  await openWithTinyModel(page, { backend: 'webgpu', query: { workerFault: 'exit' }, files });
   await expect(page.getByTestId('case-ready')).toBeVisible();
 
   // Results to keep: a baseline-only run (no adaptation, so the worker survives it).
@@ -58,10 +54,7 @@ test('a worker killed silently during adaptation: plain words, case and results 
 
 test('a worker that crashes (an uncaught error) during adaptation is replaced the same way, on wasm', async ({ page }) => {
   test.setTimeout(180_000);
-  await serveTinyModel(page);
-  await page.goto(`/?model=${TINY_MODEL_URL}&backend=wasm&workerFault=crash`);
-  await expectBackend(page, 'wasm');
-  await dropFiles(page, files.slice(0, 4));
+  await openWithTinyModel(page, { query: { workerFault: 'crash' }, files: files.slice(0, 4) });
   await chooseMode(page, 'normalizer', { iterations: 3, statsSlices: 2 });
   await page.getByTestId('run').click();
   const error = page.getByTestId('run-error');

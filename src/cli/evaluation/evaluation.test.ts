@@ -7,7 +7,7 @@ import { makeTinyModelFiles } from '../../core/model/testing/tinyModel.ts';
 import { DEFAULT_SETTINGS } from '../../core/tta/index.ts';
 import { applyPolicy, fitPolicy, leaveOneScanOut } from './fitPolicy.ts';
 import { evaluationScans, shardScans } from './plan.ts';
-import { EVALUATION_RUNS, evaluationBlockOf, renderEvaluation } from './render.ts';
+import { EVALUATION_RUNS, evaluationBlockOf, loadEvaluationRecords, renderEvaluation } from './render.ts';
 import type { Dice, EvaluationRecord } from './types.ts';
 
 const dice = (d: number): Dice => ({ NCR: d, ED: d, ET: d, ET_region: d, TC: d, WT: d });
@@ -47,6 +47,19 @@ describe('fitting the auto rule', () => {
     drift.variants.tent.evidence.volumeChange = 5;
     const p = { ...DEFAULT_POLICY, signal: 'tumourEntropy' as const, adaptAboveRatio: 1, variant: 'tent' };
     expect(applyPolicy(calibration, p, drift)).toMatchObject({ kept: 'baseline', dice: 0.5 });
+  });
+});
+
+describe('the shipped auto rule', () => {
+  // defaultPolicy.ts says it is the rule `attune report --part evaluation` fits on the committed
+  // records: a refit that picks another rule (new records, a new model, a changed candidate
+  // grid or guard) fails here until the shipped rule is updated with it.
+  it('DEFAULT_POLICY is what fitPolicy returns on bench/runs/evaluation and the model\'s calibration', async () => {
+    const { records, missing } = await loadEvaluationRecords(EVALUATION_RUNS);
+    expect(missing).toEqual([]);
+    const calibration = JSON.parse(readFileSync('models/attune-brats-inst18/calibration.json', 'utf8')) as Calibration;
+    expect(records.every((r) => r.modelChecksum === calibration.modelChecksum), 'records and calibration are of the same model').toBe(true);
+    expect(fitPolicy(calibration, records, DEFAULT_POLICY)).toEqual(DEFAULT_POLICY);
   });
 });
 

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DEMO_CASE, DEMO_CASE_DIR } from '../../node/demoCase.ts';
 import { InputError } from '../inputIssue.ts';
 import { TRAINED_SPACING_MM, SPACING_TOLERANCE } from '../validation/checkPreprocessing.ts';
 import { fuzzBases, fuzzCaseArbitrary, fuzzFiles, realHeaderOf, type FuzzCase } from '../testing/niftiFuzz.ts';
@@ -32,8 +32,8 @@ const PER_INPUT_MS = 5_000;
 const ALLOC_FACTOR = 8;
 const ALLOC_SLACK_BYTES = 1024 * 1024;
 
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const realFile = resolve(process.env.ATTUNE_BRATS_DIR ?? resolve(repoRoot, '../shared/data/brats2021'), 'BraTS2021_00000/BraTS2021_00000_t1.nii.gz');
+/** A real BraTS header to mutate: the bundled demo case's T1 (present on every machine). */
+const realFile = join(DEMO_CASE_DIR, `${DEMO_CASE}_t1.nii.gz`);
 
 /** What any volume readNifti returns must satisfy, whatever the header said. */
 function expectSoundVolume(v: NiftiVolume, unpackedLength: number) {
@@ -59,8 +59,7 @@ function expectUsableCase(volumes: NiftiVolume[]) {
 }
 
 describe('fuzzed input files', async () => {
-  const realHeader = existsSync(realFile) ? await realHeaderOf(new Uint8Array(readFileSync(realFile))) : undefined;
-  if (!realHeader) console.warn(`[inputPath.fuzz] ${realFile} not found: fuzzing without the real-header base`);
+  const realHeader = await realHeaderOf(new Uint8Array(readFileSync(realFile)));
   const bases = fuzzBases(realHeader);
 
   it('the unmutated bases load as valid cases (so mutations start from something readable)', async () => {

@@ -1,18 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DEMO_CASE, DEMO_CASE_DIR } from '../../node/demoCase.ts';
 import { labelVolumesOf } from '../metrics/index.ts';
 import { preprocess, uncropLabels } from '../preprocess/index.ts';
 import { readNifti, writeNifti } from '../volume/index.ts';
 import { loadCase } from './loadCase.ts';
 
-/** The shared data folder sits beside the repository (`../shared/data/brats2021`). */
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const dataDir = process.env.ATTUNE_BRATS_DIR ?? resolve(repoRoot, '../shared/data/brats2021');
-const CASE = 'BraTS2021_00324';
-const caseDir = resolve(dataDir, CASE);
-const present = existsSync(caseDir);
+/** The bundled demo case (public/demo): a real BraTS 2021 case, present on every machine. */
+const CASE = DEMO_CASE;
+const caseDir = DEMO_CASE_DIR;
 
 /** Index of the first differing element, or -1 (vitest's deep equality is too slow for 9M voxels). */
 function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -20,9 +17,8 @@ function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let n = 0; n < a.length; n++) if (a[n] !== b[n]) return n;
   return -1;
 }
-if (!present) console.warn(`[realCase.test] SKIPPED: ${caseDir} not found (real BraTS data is absent on this machine)`);
 
-describe.skipIf(!present)(`a real BraTS case (${CASE}) through the app's loading path`, () => {
+describe(`a real BraTS case (${CASE}) through the app's loading path`, () => {
   const inputs = () =>
     ['flair', 'seg', 't1', 't1ce', 't2'].map((suffix) => {
       const name = `${CASE}_${suffix}.nii.gz`;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../../node/useNodeBackend.ts';
 import { loadCase } from '../case/index.ts';
-import { decodeModel, forwardNetwork, segmentCase, type AttuneModel } from '../model/index.ts';
+import { decodeModel, segmentCase, type AttuneModel } from '../model/index.ts';
 import { makeTinyModelFiles } from '../model/testing/tinyModel.ts';
 import { makeNoTumourModelFiles } from '../model/testing/noTumourModel.ts';
 import { craftedCalibration } from './testing/craftedCalibration.ts';
@@ -99,17 +99,45 @@ describe('signals measured by the runtime', () => {
     const whole = await measureFeatureMoments(model, pre, { layers, slices: 'all', passSize: 100 });
     const parts = await measureFeatureMoments(model, pre, { layers, slices: 'all', passSize: 5 });
     for (const l of layers) whole[l].mean.forEach((v, i) => expect(parts[l].mean[i]).toBeCloseTo(v, 4));
-    // Against a direct computation: brain voxels of every slice at enc0_conv1.
+    // Against a computation of its own, from the contract (models/README.md §3) with plain tfjs
+    // convolutions, not forwardNetwork: each modality's normalizer (3 convolutions, residual),
+    // then enc0_conv1's convolution; mean and variance per channel over brain pixels in plain JS.
     const [d, h, w, c] = pre.shape;
-    const direct = tf.tidy(() => {
+    const z = tf.tidy(() => {
       const x = tf.tensor4d(pre.input, [d, h, w, c]);
-      const brain = tf.cast(tf.any(tf.notEqual(x, 0), 3), 'float32') as tf.Tensor3D;
-      const all = forwardNetwork(model.weights, model.arch, x, { collectBnMoments: true, stopAfter: 'enc0_conv1_bn' }).bnMoments!['enc0_conv1_bn'];
-      const masked = forwardNetwork(model.weights, model.arch, x, { collectBnMoments: true, momentsMask: brain, stopAfter: 'enc0_conv1_bn' }).bnMoments!['enc0_conv1_bn'];
-      return { all: Array.from(all.mean.dataSync()), masked: Array.from(masked.mean.dataSync()) };
+      const W = model.weights;
+      const conv = (t: tf.Tensor4D, name: string) => tf.add(tf.conv2d(t, W[`${name}/kernel`] as tf.Tensor4D, 1, 'same'), W[`${name}/bias`]) as tf.Tensor4D;
+      const leaky = (t: tf.Tensor4D) => tf.leakyRelu(t, model.arch.leakySlope);
+      const normalized = tf.concat(
+        model.arch.modalities.map((m, i) => {
+          const xm = tf.slice(x, [0, 0, 0, i], [-1, -1, -1, 1]);
+          return tf.add(xm, conv(leaky(conv(leaky(conv(xm, `norm_${m}_conv1`)), `norm_${m}_conv2`)), `norm_${m}_conv3`));
+        }),
+        3,
+      ) as tf.Tensor4D;
+      return tf.conv2d(normalized, W['enc0_conv1/kernel'] as tf.Tensor4D, 1, 'same').dataSync();
     });
-    direct.masked.forEach((v, i) => expect(whole['enc0_conv1_bn'].mean[i]).toBeCloseTo(v, 4));
-    expect(direct.all.some((v, i) => Math.abs(v - direct.masked[i]) > 1e-3), 'the background changes the moments').toBe(true);
+    const channels = z.length / (d * h * w);
+    const momentsOver = (brainOnly: boolean) => {
+      const sum = new Float64Array(channels);
+      const sq = new Float64Array(channels);
+      let n = 0;
+      for (let p = 0; p < d * h * w; p++) {
+        if (brainOnly && [0, 1, 2, 3].every((k) => pre.input[p * c + k] === 0)) continue;
+        n++;
+        for (let k = 0; k < channels; k++) {
+          const v = z[p * channels + k];
+          sum[k] += v;
+          sq[k] += v * v;
+        }
+      }
+      return { mean: Array.from(sum, (s) => s / n), variance: Array.from(sq, (q, k) => q / n - (sum[k] / n) ** 2) };
+    };
+    const brain = momentsOver(true);
+    brain.mean.forEach((v, i) => expect(whole['enc0_conv1_bn'].mean[i]).toBeCloseTo(v, 4));
+    brain.variance.forEach((v, i) => expect(Math.abs(whole['enc0_conv1_bn'].variance[i] - v)).toBeLessThan(1e-4 * Math.max(1, v)));
+    const all = momentsOver(false);
+    expect(all.mean.some((v, i) => Math.abs(v - brain.mean[i]) > 1e-3), 'the background changes the moments').toBe(true);
   });
 
   it('on a model that predicts no tumour: flip disagreement null, tumour entropy 0 with 0 tumour voxels, feature signals as usual', async () => {

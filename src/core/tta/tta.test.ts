@@ -4,13 +4,14 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../../node/useNodeBackend.ts';
 import { loadCase } from '../case/index.ts';
-import { decodeModel, forwardNetwork, type AttuneModel } from '../model/index.ts';
+import { decodeModel, disposeModel, forwardNetwork, type AttuneModel } from '../model/index.ts';
 import { makeTinyModelFiles } from '../model/testing/tinyModel.ts';
 import { preprocess, type PreprocessedCase } from '../preprocess/index.ts';
 import { makeSyntheticCase } from '../synthetic/index.ts';
 import {
   adaptCase,
   adaptableParameterNames,
+  bnMixGrid,
   disposeAdaptation,
   klAlignmentLoss,
   registerWasmConv2dBackpropFilter,
@@ -192,14 +193,40 @@ describe('adaptCase', () => {
     expect(b.shiftScore).toBeCloseTo(a.shiftScore, 4);
   });
 
-  it('tent and adabn run; adabn aligns statistics without gradients', async () => {
-    const t = await adaptCase(model, shifted, settings('tent', { iterations: 3 }));
-    expect(t.lossCurve).toHaveLength(4);
-    disposeAdaptation(t);
+  it('adabn: every BN normalises with the scan\'s own statistics, without gradients; on the calibration scan they are the stored ones', async () => {
+    const close = (a: tf.Tensor, b: tf.Tensor, what: string) => {
+      const [p, q] = [a.dataSync(), b.dataSync()];
+      expect(p.length, what).toBe(q.length);
+      p.forEach((v, i) => expect(Math.abs(v - q[i]), `${what}[${i}]`).toBeLessThan(1e-4 * Math.max(1, Math.abs(q[i]))));
+    };
     const a = await adaptCase(model, shifted, settings('adabn'));
     expect(a.lossCurve).toHaveLength(2);
-    expect(Object.keys(a.bnStatisticsOverride!)).toHaveLength(22);
+    expect(a.chosenIteration).toBe(1);
+    expect(a.weights).toBe(model.weights); // no parameter was optimised
+    expect(Object.keys(a.bnStatisticsOverride!)).toEqual(model.arch.bnLayers);
+    // The scan's own statistics: normalising every BN with them, each BN's input on the
+    // statistics slices has exactly these moments (measured here through the override path).
+    const { data, shape } = statsSliceBatch(shifted, 4);
+    tf.tidy(() => {
+      const measured = forwardNetwork(model.weights, model.arch, tf.tensor4d(data, shape), { collectBnMoments: true, bnStatisticsOverride: a.bnStatisticsOverride }).bnMoments!;
+      for (const l of model.arch.bnLayers) {
+        close(a.bnStatisticsOverride![l].mean, measured[l].mean, `${l} mean`);
+        close(a.bnStatisticsOverride![l].variance, measured[l].variance, `${l} variance`);
+      }
+      // …and not the stored ones: this scan is shifted.
+      expect(Array.from(a.bnStatisticsOverride!['down2_conv1_bn'].mean.dataSync())).not.toEqual(Array.from(model.weights['down2_conv1_bn/moving_mean'].dataSync()));
+    });
+    // Normalising with its own statistics brings the deeper features closer to the stored ones.
+    expect(a.lossCurve[1]).toBeLessThan(a.lossCurve[0]);
     disposeAdaptation(a);
+    // The model's running statistics were measured on the in-domain scan (calibrated()): AdaBN there recovers them.
+    const b = await adaptCase(model, inDomain, settings('adabn'));
+    for (const l of model.arch.bnLayers) {
+      close(b.bnStatisticsOverride![l].mean, model.weights[`${l}/moving_mean`], `${l} mean`);
+      close(b.bnStatisticsOverride![l].variance, model.weights[`${l}/moving_variance`], `${l} variance`);
+    }
+    expect(b.lossCurve[1]).toBeLessThan(1e-4);
+    disposeAdaptation(b);
   });
 
   it('frees every tensor it made, also when cancelled', async () => {
@@ -285,22 +312,51 @@ describe('adaptCase', () => {
     Object.values(reference).forEach((m) => { m.mean.dispose(); m.variance.dispose(); });
   });
 
-  it('bnmix: tries every blend, keeps the least uncertain one (the source model when nothing beats it), frees the rest', async () => {
+  it('bnmix: tries every blend, keeps the least uncertain one with its blended statistics, frees the rest', async () => {
+    // The tiny model as generated (running statistics random, not this scan's): measured, the
+    // source model is less confident than with the shallow layers normalised by the scan's own
+    // statistics, so the blend (shallow 1, deep 0) wins (entropy 1.027 vs 1.068 for the source).
+    const files = makeTinyModelFiles();
+    const raw = decodeModel(files.manifest, [files.weights]);
     const n0 = tf.memory().numTensors;
-    const a = await adaptCase(model, shifted, settings('bnmix', { iterations: 15 }));
-    expect(a.lossCurve).toHaveLength(16);
-    expect(a.lossCurve[a.chosenIteration]).toBe(Math.min(...a.lossCurve));
-    expect(a.lossCurve[a.chosenIteration]).toBeLessThanOrEqual(a.lossCurve[0]);
-    expect(Object.keys(a.bnStatisticsOverride!)).toHaveLength(22);
-    expect(a.bnMix).toBeDefined();
-    // Blend (0, 0) is the source model: its statistics are the running ones.
-    const zero = await adaptCase(model, inDomain, settings('bnmix'));
-    if (zero.chosenIteration === 0) {
-      expect(zero.bnStatisticsOverride!['enc0_conv1_bn'].mean.dataSync()).toEqual(model.weights['enc0_conv1_bn/moving_mean'].dataSync());
-    }
+    const a = await adaptCase(raw, inDomain, settings('bnmix', { iterations: 15 }));
+    const grid = bnMixGrid();
+    expect(a.lossCurve).toHaveLength(grid.length);
+    expect(a.chosenIteration).toBe(a.lossCurve.indexOf(Math.min(...a.lossCurve))); // the first minimum
+    expect(a.bnMix).toEqual({ shallow: 1, deep: 0 });
+    expect(a.bnMix).toEqual(grid[a.chosenIteration]);
+    expect(a.lossCurve[a.chosenIteration]).toBeLessThan(a.lossCurve[0]);
+    expect(Object.keys(a.bnStatisticsOverride!)).toEqual(raw.arch.bnLayers);
+    // The first BN layer's input does not depend on any BN: with α = 1 its kept statistics are
+    // that input's moments on the statistics slices; a deep layer (α = 0) keeps the running ones.
+    const { data, shape } = statsSliceBatch(inDomain, 4);
+    const first = 'enc0_conv1_bn';
+    const own = tf.tidy(() => forwardNetwork(raw.weights, raw.arch, tf.tensor4d(data, shape), { collectBnMoments: true, stopAfter: first }).bnMoments![first].variance.dataSync());
+    a.bnStatisticsOverride![first].variance.dataSync().forEach((v, i) => expect(v).toBeCloseTo(own[i], 4));
+    expect(Array.from(own)).not.toEqual(Array.from(raw.weights[`${first}/moving_variance`].dataSync()));
+    expect(a.bnStatisticsOverride!['up1_conv2_bn'].mean.dataSync()).toEqual(raw.weights['up1_conv2_bn/moving_mean'].dataSync());
     disposeAdaptation(a);
-    disposeAdaptation(zero);
     expect(tf.memory().numTensors).toBe(n0);
+    disposeModel(raw);
+  });
+
+  it('bnmix keeps the source model when no blend is more confident', async () => {
+    // A head that outputs zeros: every blend predicts the uniform distribution, the same
+    // entropy (ln 4) bit for bit, and ties keep the earlier pair, (0, 0): the running statistics.
+    const flat: AttuneModel = { ...model, weights: { ...model.weights, 'head/kernel': tf.zerosLike(model.weights['head/kernel']), 'head/bias': tf.zerosLike(model.weights['head/bias']) } };
+    const n0 = tf.memory().numTensors;
+    const z = await adaptCase(flat, shifted, settings('bnmix'));
+    expect(new Set(z.lossCurve).size).toBe(1);
+    expect(z.lossCurve[0]).toBeCloseTo(Math.log(4), 4);
+    expect(z.chosenIteration).toBe(0);
+    expect(z.bnMix).toEqual({ shallow: 0, deep: 0 });
+    for (const l of model.arch.bnLayers) {
+      expect(z.bnStatisticsOverride![l].mean.dataSync(), l).toEqual(model.weights[`${l}/moving_mean`].dataSync());
+      expect(z.bnStatisticsOverride![l].variance.dataSync(), l).toEqual(model.weights[`${l}/moving_variance`].dataSync());
+    }
+    disposeAdaptation(z);
+    expect(tf.memory().numTensors).toBe(n0);
+    tf.dispose([flat.weights['head/kernel'], flat.weights['head/bias']]);
   });
 });
 
