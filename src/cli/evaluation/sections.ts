@@ -200,13 +200,13 @@ function targetsSection(ctx: EvaluationContext): string[] {
     const drop = sourceDice.get(r.source)! - meanClassDice(r.baseline);
     return (loo.get(r.case)!.outcome.dice - meanClassDice(r.baseline)) / drop;
   });
-  // auto's time on a scan (the baseline with its evidence, plus the adaptation and segmentation
-  // it ran) against a run of the mode it adapts with (baseline + that mode), same run, same machine.
+  // auto's total time on a scan (the baseline with its evidence, plus the adaptation and
+  // segmentation it ran) against the baseline's alone. Against "a run of the mode it adapts with"
+  // the ratio could not exceed 1 (both sides hold the same adaptation): that comparison is timed
+  // by `npm run bench` (bench/autoCost.ts), not claimed here.
   const costRatio = records.map((r, i) => {
-    const v = r.variants[DEFAULT_POLICY.variant];
-    const single = r.baseline.seconds + v.seconds.adaptation + v.seconds.segmentation;
     const chosen = shipped[i].adaptedWith ? r.variants[shipped[i].adaptedWith!] : null;
-    return (r.baseline.seconds + (chosen ? chosen.seconds.adaptation + chosen.seconds.segmentation : 0)) / single;
+    return (r.baseline.seconds + (chosen ? chosen.seconds.adaptation + chosen.seconds.segmentation : 0)) / r.baseline.seconds;
   });
 
   const chosen = DEFAULT_POLICY.signal;
@@ -222,7 +222,7 @@ function targetsSection(ctx: EvaluationContext): string[] {
   md.push(row([`chosen signal (\`${chosen}\`): Spearman ≤ −0.6 with baseline Dice`, f2(rho), met(rho !== null && rho <= -0.6)]));
   md.push(row(['…and rises with severity on ≥ 90 % of the shifted series', `${rising}/${series.length}`, met(series.length > 0 && rising / series.length >= 0.9)]));
   md.push(row(['in-domain validation reads "close"; no scan with WT < 0.7 reads "close"', `validation close: ${validationClose ? 'yes' : 'no'}; WT < 0.7 read close: ${failingClose}`, met(validationClose && failingClose === 0)]));
-  md.push(row([`\`auto\` time ≤ 2× a run of the mode it adapts with (\`${DEFAULT_POLICY.variant}\`; baseline + evidence + adaptation vs baseline + adaptation, same run)`, `max ${f2(Math.max(...costRatio))}×, median ${f2(median(costRatio))}×`, met(Math.max(...costRatio) <= 2)]));
+  md.push(row([`\`auto\` total time / the baseline's (baseline with its evidence; plus the adaptation and segmentation it ran, same run)`, `max ${f2(Math.max(...costRatio))}×, median ${f2(median(costRatio))}×`, 'reported: the cost against a run of the variant is timed by `npm run bench`']));
   md.push('');
   return md;
 }
