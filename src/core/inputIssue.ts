@@ -24,7 +24,14 @@ export type InputIssueCode =
   | 'not-1mm-grid'
   | 'not-skull-stripped'
   | 'oblique-grid'
-  | 'run-in-progress';
+  | 'run-in-progress'
+  // DICOM in (src/core/dicom): what is wrong with a dropped study, before or after dcm2niix.
+  | 'not-dicom'
+  | 'dicom-compressed'
+  | 'dicom-no-series'
+  | 'dicom-localiser-only'
+  | 'dicom-not-brain'
+  | 'dicom-no-structural';
 
 export interface InputIssue {
   code: InputIssueCode;
