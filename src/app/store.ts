@@ -27,6 +27,7 @@ import { WorkerKeeper } from './workerKeeper.ts';
 import { createEditSlice, type EditSlice } from './editSlice.ts';
 import { summariseMask } from './maskSummary.ts';
 import { createDisplaySlice, type DisplaySlice } from './displaySlice.ts';
+import { createDicomSlice, type DicomSlice } from './dicomSlice.ts';
 
 /** Modes a user can run after the baseline ('none' = baseline only; 'auto' = adapt only when the evidence says so). */
 export type RunMode = AdaptMode | 'auto';
@@ -96,7 +97,7 @@ export interface ViewState {
   showChanges: boolean;
 }
 
-export interface AttuneState extends EditSlice, DisplaySlice {
+export interface AttuneState extends EditSlice, DisplaySlice, DicomSlice {
   files: CaseFile[];
   check: CaseCheck;
   /** mL per label of the current label map (null: no label file in the case). */
@@ -218,6 +219,7 @@ export const useAttune = create<AttuneState>()(
       return {
         ...createEditSlice(set, get, api),
         ...createDisplaySlice(set, get, api),
+        ...createDicomSlice(set, get, api),
         files: [],
         check: EMPTY_CHECK,
         labelStats: null,
