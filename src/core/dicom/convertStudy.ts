@@ -64,7 +64,7 @@ export async function convertDicomStudy(files: NamedBytes[], converter: DicomCon
       files: notDicom,
       message: readable.length > 0
         ? `${notDicom.length} file(s) are not DICOM and were left out: ${listNames(notDicom)}. The DICOM files beside them were converted.`
-        : `None of the ${notDicom.length} file(s) is DICOM (${listNames(notDicom)}). Drop a folder of DICOM files from the scanner, or .nii/.nii.gz volumes.`,
+        : `None of the ${notDicom.length} file(s) is DICOM (${listNames(notDicom)}). Give a folder of DICOM files from the scanner, or .nii/.nii.gz volumes.`,
     });
   }
   for (const [uid, { files: names, series }] of refused) {
@@ -106,7 +106,7 @@ function studyIssues(series: ConvertedSeries[]): InputIssue[] {
       code: 'dicom-localiser-only',
       severity: 'error',
       files: names,
-      message: `Only localiser (scout) images were found (${listNames(names)}): they position the scan and cannot be segmented. Drop the study's T1, T1Gd, T2 and FLAIR series.`,
+      message: `Only localiser (scout) images were found (${listNames(names)}): they position the scan and cannot be segmented. Add the study's T1, T1Gd, T2 and FLAIR series.`,
     }];
   }
   if (kinds.size === 1 && kinds.has('not-brain')) {
@@ -124,7 +124,7 @@ function studyIssues(series: ConvertedSeries[]): InputIssue[] {
     files: names,
     message:
       `None of the ${series.length} series is a T1, T1Gd, T2 or FLAIR scan (${series.map((s) => `${s.niftiName}: ${s.decision.reason}`).join('; ')}). ` +
-      'Attune needs those four; drop the study\'s structural series.',
+      'Attune needs those four; add the study\'s structural series.',
   }];
 }
 
