@@ -21,6 +21,11 @@ test.beforeEach(async ({ page }) => {
 
 test('dcm_qa\'s folder: three EPI series converted, listed and skipped with the reason', async ({ page }, testInfo) => {
   test.skip(!qaPresent, `${qaDir} not found: the shared DICOM data (dcm_qa) is absent on this machine`);
+  // dcm2niix's wasm comes from the app's own origin (the fixture also fails any foreign request).
+  const wasmRequests: string[] = [];
+  page.context().on('request', (r) => {
+    if (/dcm2niix[^/]*\.wasm/.test(r.url())) wasmRequests.push(r.url());
+  });
   // The folder picker (webkitdirectory) gets the folder as a browser gives it: files with their relative paths.
   await page.getByTestId('folder-input').setInputFiles(join(qaDir, 'In'));
   const study = page.getByTestId('dicom-study');
@@ -40,6 +45,8 @@ test('dcm_qa\'s folder: three EPI series converted, listed and skipped with the 
   await expect(page.getByTestId('dicom-issue-error')).toHaveText(/^None of the 3 series is a T1, T1Gd, T2 or FLAIR scan/);
   await expect(page.getByTestId('assignment-table')).toHaveCount(0);
   await expect(page.getByTestId('run')).toBeDisabled();
+  expect(wasmRequests).toHaveLength(1);
+  expect(new URL(wasmRequests[0]).origin).toBe(new URL(page.url()).origin);
   await study.screenshot({ path: testInfo.outputPath('dicom-dcm_qa.png') });
 });
 

@@ -29,6 +29,7 @@ export type InputIssueCode =
   | 'not-dicom'
   | 'dicom-compressed'
   | 'dicom-no-series'
+  | 'dicom-conversion-errors'
   | 'dicom-localiser-only'
   | 'dicom-not-brain'
   | 'dicom-no-structural';

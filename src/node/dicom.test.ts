@@ -85,6 +85,7 @@ describe.skipIf(!present)('dcm_qa through wasm dcm2niix in Node', () => {
       expect(s.decision.reason).toMatch(/^2 volumes over time \(EPI/);
     }
     expect(study.issues.map((i) => i.code)).toEqual(['dicom-no-structural']);
+    expect(study.issues[0].message).toBe("None of the 3 series is a T1, T1Gd, T2 or FLAIR scan (3 time series; each is listed with its reason). Attune needs those four; add the study's structural series.");
     expect(studyCaseInputs(study)).toEqual([]);
     // Nothing a user dropped is modified.
     input.forEach((f, n) => expect(Buffer.compare(Buffer.from(f.bytes), Buffer.from(before[n]))).toBe(0));
@@ -229,5 +230,20 @@ describe('the transfer-syntax table matches what the wasm build decodes', () => 
     const files = writeDicomSeries({ seriesNumber: 2, description: 't1', dims: [4, 4, 2], transferSyntaxUid: uid });
     const out = await nodeDicomConverter().convert(files);
     expect(out.log.some((l) => l.includes(`Unsupported transfer syntax '${uid}'`))).toBe(!readable);
+  });
+});
+
+describe('dcm2niix\'s own refusals are passed on', () => {
+  it('a 16-bit series stored as extended JPEG (dcm2niix decodes 8-bit JPEG only): named by dcm2niix\'s message; the rest converts', async () => {
+    const bad = writeDicomSeries({ ...STUDY[3], transferSyntaxUid: '1.2.840.10008.1.2.4.51' });
+    const study = await convertDicomStudy([...writeDicomSeries(STUDY[2]), ...bad], nodeDicomConverter());
+    expect(study.series.map((s) => s.niftiName)).toEqual(['3_ax_T2_TSE.nii']);
+    const warning = study.issues.find((i) => i.code === 'dicom-conversion-errors')!;
+    expect(warning.severity).toBe('warning');
+    expect(warning.message).toContain('Unable to decode 16-bit images with Transfer Syntax 1.2.840.10008.1.2.4.51');
+    const alone = await convertDicomStudy(bad, nodeDicomConverter());
+    expect(alone.series).toEqual([]);
+    expect(alone.issues.map((i) => i.code)).toEqual(['dicom-no-series']);
+    expect(alone.issues[0].message).toMatch(/^dcm2niix found no image series it could convert in the 8 DICOM file\(s\) \(.*Unable to decode 16-bit images/);
   });
 });

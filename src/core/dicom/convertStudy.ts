@@ -4,7 +4,7 @@ import { assignSeries } from './assignSeries.ts';
 import { readDicomTags, type DicomFileTags } from './readDicomTags.ts';
 import { parseSidecar } from './sidecar.ts';
 import { isReadableTransferSyntax, transferSyntaxName } from './transferSyntax.ts';
-import type { ConvertedSeries, DicomConverter, DicomStudy, NamedBytes, SeriesInfo } from './types.ts';
+import type { ConvertedSeries, DicomConverter, DicomStudy, NamedBytes, SeriesInfo, SkipKind } from './types.ts';
 
 /** Names in a message: the first few, then how many more. */
 function listNames(names: string[], max = 4): string {
@@ -81,13 +81,22 @@ export async function convertDicomStudy(files: NamedBytes[], converter: DicomCon
 
   const output = await converter.convert(readable);
   const series = collectSeries(output.files, tagsBySeries);
+  // dcm2niix's own complaints (e.g. a 12/16-bit baseline JPEG it cannot decode), once each.
+  const errors = [...new Set(output.log.filter((l) => /^E: |Unsupported transfer syntax/.test(l)).map((l) => l.replace(/^E: /, '').trim()))];
+  if (series.length > 0 && errors.length > 0) {
+    issues.push({
+      code: 'dicom-conversion-errors',
+      severity: 'warning',
+      files: [],
+      message: `dcm2niix converted ${series.length} series but reported problems with other files (${listNames(errors, 2)}); a series that is missing below was among them.`,
+    });
+  }
   if (series.length === 0) {
-    const errors = output.log.filter((l) => /^E: |error|unsupported|unable/i.test(l)).map((l) => l.replace(/^E: /, '').trim());
     issues.push({
       code: 'dicom-no-series',
       severity: 'error',
       files: [],
-      message: `dcm2niix found no image series it could convert in the ${readable.length} DICOM file(s)${errors.length ? ` (${listNames([...new Set(errors)], 2)})` : ''}. They may hold reports, presentation states or incomplete series.`,
+      message: `dcm2niix found no image series it could convert in the ${readable.length} DICOM file(s)${errors.length ? ` (${listNames(errors, 2)})` : ''}. They may hold reports, presentation states or incomplete series.`,
     });
   }
   issues.push(...studyIssues(series));
@@ -118,15 +127,28 @@ function studyIssues(series: ConvertedSeries[]): InputIssue[] {
       message: `These DICOM series are not of the head (BodyPartExamined: ${parts}): Attune segments brain tumours in brain MRI only.`,
     }];
   }
+  const counts = new Map<string, number>();
+  for (const s of series) counts.set(SKIP_WORDS[s.decision.skip!], (counts.get(SKIP_WORDS[s.decision.skip!]) ?? 0) + 1);
   return [{
     code: 'dicom-no-structural',
     severity: 'error',
     files: names,
     message:
-      `None of the ${series.length} series is a T1, T1Gd, T2 or FLAIR scan (${series.map((s) => `${s.niftiName}: ${s.decision.reason}`).join('; ')}). ` +
+      `None of the ${series.length} series is a T1, T1Gd, T2 or FLAIR scan (${[...counts].map(([w, n]) => `${n} ${w}`).join(', ')}; each is listed with its reason). ` +
       'Attune needs those four; add the study\'s structural series.',
   }];
 }
+
+/** How the no-structural message counts skipped series. */
+const SKIP_WORDS: Record<SkipKind, string> = {
+  'not-mr': 'not MRI',
+  'not-brain': 'not of the head',
+  localiser: 'localiser',
+  diffusion: 'diffusion',
+  derived: 'derived',
+  'time-series': 'time series',
+  'other-contrast': 'other contrast',
+};
 
 const EXTENSIONS = /\.(nii|json|bval|bvec)$/i;
 
