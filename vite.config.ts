@@ -1,7 +1,13 @@
 import { defineConfig, type Plugin } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { fileURLToPath } from 'node:url';
 import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_HEADER } from './csp.ts';
+
+// @niivue/dcm2niix's exports map only exposes an entry that starts the package's own worker;
+// the app runs its Emscripten module and wasm in its own worker (src/worker/dicom.worker.ts),
+// so its dist/ folder gets a name of its own. Found the way Node finds the package.
+const dcm2niixDist = fileURLToPath(new URL('.', import.meta.resolve('@niivue/dcm2niix'))).replace(/\/$/, '');
 
 // Cross-origin isolation (COOP + COEP) is needed for SharedArrayBuffer, which the
 // multi-threaded tfjs wasm backend uses. Every server that shows the app sends it:
@@ -49,6 +55,7 @@ export default defineConfig({
       },
     }),
   ],
+  resolve: { alias: { '@niivue/dcm2niix-dist': dcm2niixDist } },
   server: { headers: crossOriginIsolation },
   preview: { headers: { ...crossOriginIsolation, 'Content-Security-Policy': CONTENT_SECURITY_POLICY_HEADER } },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },

@@ -1,5 +1,6 @@
 import { AssignmentTable } from './components/AssignmentTable.tsx';
 import { BackendBadge } from './components/BackendBadge.tsx';
+import { DicomStudyPanel } from './components/DicomStudyPanel.tsx';
 import { DropZone } from './components/DropZone.tsx';
 import { IssuePanel } from './components/IssuePanel.tsx';
 import { Results } from './components/Results.tsx';
@@ -27,6 +28,7 @@ export function App() {
       <main className="app__main">
         <aside className="app__side">
           <DropZone />
+          <DicomStudyPanel />
           <AssignmentTable />
           <IssuePanel />
           <RunPanel />

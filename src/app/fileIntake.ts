@@ -1,13 +1,22 @@
 import { checkFileSize, type InputFile, type RefusedFile } from '../core/index.ts';
+import { isDicomFile, type NamedBytes } from '../core/dicom/index.ts';
 
 /**
  * What a drop or a file picker yields: files to read (or refused unread, too large to
- * load) and names deliberately skipped.
+ * load) and names deliberately skipped. When DICOM files are among them (`dicom` not
+ * empty) the drop is a scanner study: `notDicom` holds the first bytes of every other
+ * non-NIfTI file, for the DICOM conversion to name them (src/core/dicom), and `skipped`
+ * stays empty.
  */
 export interface Intake {
   inputs: (InputFile | RefusedFile)[];
   skipped: string[];
+  dicom: NamedBytes[];
+  notDicom: NamedBytes[];
 }
+
+/** Enough to tell DICOM (preamble + "DICM", or a bare group-0008 element) from anything else. */
+const SNIFF_BYTES = 132;
 
 const NIFTI_NAME = /\.nii(\.gz)?$/i;
 
@@ -53,15 +62,28 @@ export async function intakeFromFileList(list: FileList): Promise<Intake> {
 async function intakeOf(items: { file: File; path: string; fromFolder?: boolean }[]): Promise<Intake> {
   const inputs: (InputFile | RefusedFile)[] = [];
   const skipped: string[] = [];
+  const dicom: NamedBytes[] = [];
+  /** Non-NIfTI, non-DICOM files: folder ones by name, loose ones by their place in `inputs`. */
+  const others: { path: string; head: Uint8Array; fromFolder?: boolean; at?: number }[] = [];
   for (const { file, path, fromFolder } of items) {
     const base = path.split('/').pop() ?? path;
     if (fromFolder && base.startsWith('.')) continue;
-    if (fromFolder && !NIFTI_NAME.test(base)) {
-      skipped.push(path);
-      continue;
-    }
     // Judged by its size before reading: a file past the budget would exhaust the tab's memory.
     const tooLarge = checkFileSize(path, file.size);
+    if (!NIFTI_NAME.test(base)) {
+      // DICOM files rarely have an extension (MR.1.3.12…): told by their first bytes, read
+      // whole only when they are DICOM.
+      const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
+      if (isDicomFile(head) && !tooLarge) {
+        dicom.push({ name: path, bytes: new Uint8Array(await file.arrayBuffer()) });
+        continue;
+      }
+      if (fromFolder) {
+        others.push({ path, head, fromFolder });
+        continue;
+      }
+      others.push({ path, head, at: inputs.length });
+    }
     if (tooLarge) {
       inputs.push({ name: path, sizeBytes: file.size, issue: tooLarge });
       continue;
@@ -69,7 +91,15 @@ async function intakeOf(items: { file: File; path: string; fromFolder?: boolean 
     // A copy the app owns: the user's file is never touched.
     inputs.push({ name: path, bytes: new Uint8Array(await file.arrayBuffer()) });
   }
-  return { inputs, skipped };
+  if (dicom.length > 0) {
+    // A scanner study: the other files are named by the conversion, not read as NIfTI.
+    const loose = new Set(others.flatMap((o) => (o.at === undefined ? [] : [o.at])));
+    return { inputs: inputs.filter((_, n) => !loose.has(n)), skipped, dicom, notDicom: others.map((o) => ({ name: o.path, bytes: o.head })) };
+  }
+  // No DICOM: as before — files dropped directly are read (a wrong file gets its message),
+  // other files inside folders are skipped by name.
+  skipped.push(...others.filter((o) => o.fromFolder).map((o) => o.path));
+  return { inputs, skipped, dicom, notDicom: [] };
 }
 
 async function walkDirectory(dir: FileSystemDirectoryEntry): Promise<{ file: File; path: string }[]> {

@@ -3,6 +3,7 @@ import { persist } from 'zustand/middleware';
 import { isGradientMode } from '../core/tta/index.ts';
 import { createCaseSlice, type CaseSlice } from './caseSlice.ts';
 import { createDisplaySlice, type DisplaySlice } from './displaySlice.ts';
+import { createDicomSlice, type DicomSlice } from './dicomSlice.ts';
 import { createEditSlice, type EditSlice } from './editSlice.ts';
 import { createEngineSlice, type EngineSlice } from './engineSlice.ts';
 import { createRunSlice, type RunSlice } from './runSlice.ts';
@@ -14,10 +15,11 @@ import { createViewSlice, type ViewSlice } from './viewSlice.ts';
  * slices pattern): the case being assembled (`caseSlice`), the model worker (`engineSlice`),
  * a run and its results (`runSlice`), the remembered settings (`settingsSlice`, the only part
  * persisted), what the views show (`viewSlice`, `displaySlice`) and the hand-corrected mask
- * (`editSlice`). A slice reads the others through `get()`; each keeps its own private state
+ * (`editSlice`), and a dropped DICOM study being converted (`dicomSlice`). A slice reads
+ * the others through `get()`; each keeps its own private state
  * (the worker keeper, the run in flight, the latest drop) in its creator, none at module level.
  */
-export interface AttuneState extends CaseSlice, EngineSlice, RunSlice, SettingsSlice, ViewSlice, EditSlice, DisplaySlice {}
+export interface AttuneState extends CaseSlice, EngineSlice, RunSlice, SettingsSlice, ViewSlice, EditSlice, DisplaySlice, DicomSlice {}
 
 // The types and constants components import from the store, wherever their slice defines them.
 export type { EngineState } from './engineSlice.ts';
@@ -37,6 +39,7 @@ export const useAttune = create<AttuneState>()(
       ...createViewSlice(...a),
       ...createEditSlice(...a),
       ...createDisplaySlice(...a),
+      ...createDicomSlice(...a),
     }),
     persistedSettings,
   ),

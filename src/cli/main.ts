@@ -8,6 +8,7 @@ import { BENCHMARK_FLAGS, BENCHMARK_SWITCHES, benchmark } from './benchmark.ts';
 import { SEGMENT_FLAGS, SEGMENT_SWITCHES, segment } from './segment.ts';
 import { SHIFT_FLAGS, shift } from './shift.ts';
 import { CALIBRATE_FLAGS, calibrate } from './calibrate.ts';
+import { CONVERT_FLAGS, convert } from './convert.ts';
 import { loadCalibration } from './loadCalibration.ts';
 import { REPORT_FLAGS, REPORT_SWITCHES, report } from './report/report.ts';
 
@@ -18,7 +19,8 @@ export const DEFAULT_MODEL_DIR = shippedModelDir(DEFAULT_MODEL_NAME);
 const USAGE = `usage:
   attune benchmark <folder> [--modes none,auto,normalizer,bn,tent,adabn,bnmix] [--iterations N] [--lr X]
                    [--optimizer sgd|adam] [--slices K] [--json out.json] [--no-postprocess]
-  attune segment <files or folder> [--mode auto|none|normalizer|bn|tent|adabn|bnmix] --out mask.nii.gz [--labels 2021|2023]
+  attune convert <DICOM folder or files> --out <folder>   (each series → NIfTI + JSON sidecar; prints the T1/T1Gd/T2/FLAIR assignment)
+  attune segment <files or folder, NIfTI or DICOM> [--mode auto|none|normalizer|bn|tent|adabn|bnmix] --out mask.nii.gz [--labels 2021|2023]
                  [--iterations N] [--lr X] [--optimizer sgd|adam] [--slices K] [--layers all|shallow] [--pixels all|brain]
                  [--no-postprocess]   (masks are post-processed by default: src/core/postprocess)
 common: [--model <bundled model name | dir with model.json>] [--backend wasm|cpu] [--batch slices per forward pass]
@@ -61,6 +63,12 @@ export async function main(argv: string[]): Promise<number> {
       if (positional.length === 0) throw new Error('segment needs the scan: 4–5 files or one folder');
       const model = await setup(flags);
       await segment(positional, flags, model, await loadCalibration(modelDirOf(flags), model), log);
+      return 0;
+    }
+    if (command === 'convert') {
+      const { positional, flags } = parseArgs(rest, CONVERT_FLAGS);
+      if (positional.length === 0) throw new Error('convert needs a DICOM folder or files');
+      await convert(positional, flags, log);
       return 0;
     }
     if (command === 'calibrate') {

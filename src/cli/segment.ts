@@ -1,5 +1,4 @@
-import { stat, writeFile } from 'node:fs/promises';
-import { loadCase } from '../core/case/index.ts';
+import { writeFile } from 'node:fs/promises';
 import { LABEL_CONVENTIONS, fromInternalLabels, parseLabelConvention, type LabelConvention } from '../core/labels/index.ts';
 import { allDice } from '../core/metrics/dice.ts';
 import type { AttuneModel } from '../core/model/index.ts';
@@ -11,8 +10,8 @@ import { brainReferenceTensors, disposeReference, type Calibration } from '../co
 import { voxelVolumeMl, writeNifti } from '../core/volume/index.ts';
 import { labelVolumes } from '../core/metrics/labelVolumes.ts';
 import { regionVolumes } from '../core/metrics/regionVolumes.ts';
-import { readCaseFolder, readInputFile } from '../node/readCaseFolder.ts';
 import { describeIssues } from './describeIssues.ts';
+import { loadScan } from './loadScan.ts';
 import { cliMemoryPlan } from './memoryPlan.ts';
 import { settingsFromFlags } from './settings.ts';
 
@@ -21,7 +20,7 @@ export const SEGMENT_SWITCHES = ['no-postprocess'] as const;
 
 /**
  * `attune segment <files or folder> [--mode auto] --out mask.nii.gz [--labels 2021|2023]`: one
- * scan → a mask on the input's grid and header, in the label convention asked for (default:
+ * scan (NIfTI, or a DICOM study: loadScan.ts) → a mask on the input's grid and header, in the label convention asked for (default:
  * the label map's, if one is given, else BraTS 2021). With a label map, Dice is logged too.
  * `auto` (the default) adapts only when the evidence says so and logs why.
  */
@@ -32,11 +31,8 @@ export async function segment(inputs: string[], flags: Record<string, string>, m
   const mode = modeName === 'auto' ? 'auto' : parseMode(modeName);
   const asked = flags.labels === undefined ? null : parseLabelConvention(flags.labels);
   if (flags.labels !== undefined && !asked) throw new Error(`--labels must be 2021 (ET = 4) or 2023 (ET = 3), got "${flags.labels}"`);
-  let loaded;
-  if (inputs.length === 1 && (await stat(inputs[0])).isDirectory()) loaded = await readCaseFolder(inputs[0]);
-  else {
-    loaded = await loadCase(await Promise.all(inputs.map(readInputFile)));
-  }
+  // NIfTI as before, or a DICOM study converted and assigned as in the app (loadScan.ts).
+  const loaded = await loadScan(inputs, log);
   const mri = loaded.check.mriCase;
   if (!mri) throw new Error(describeIssues(loaded.check.issues));
   const pre = preprocess(mri.modalities);

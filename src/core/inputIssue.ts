@@ -26,7 +26,15 @@ export type InputIssueCode =
   | 'oblique-grid'
   | 'run-in-progress'
   | 'registration-failed'
-  | 'poor-registration';
+  | 'poor-registration'
+  // DICOM in (src/core/dicom): what is wrong with a dropped study, before or after dcm2niix.
+  | 'not-dicom'
+  | 'dicom-compressed'
+  | 'dicom-no-series'
+  | 'dicom-conversion-errors'
+  | 'dicom-localiser-only'
+  | 'dicom-not-brain'
+  | 'dicom-no-structural';
 
 export interface InputIssue {
   code: InputIssueCode;

@@ -31,7 +31,7 @@ export function AssignmentTable() {
         </thead>
         <tbody>
           {files.map((f) => {
-            const how = f.role === null ? 'not used' : f.role === f.detectedRole ? 'from name' : 'set by hand';
+            const how = f.role === null ? 'not used' : f.role === f.detectedRole ? (f.roleReason ? 'from DICOM' : 'from name') : 'set by hand';
             return (
               <tr key={f.id} data-testid="file-row" className={f.readIssue ? 'row--error' : undefined}>
                 <td className="file-cell">
@@ -41,6 +41,7 @@ export function AssignmentTable() {
                     {formatSize(f.sizeBytes)}
                     {f.volume ? ` · ${how}` : ''}
                   </div>
+                  {f.roleReason && f.role === f.detectedRole && <div className="muted" data-testid="role-reason">{f.roleReason}</div>}
                 </td>
                 <td>
                   <select

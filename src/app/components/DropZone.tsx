@@ -1,12 +1,14 @@
 import { useRef, useState, type DragEvent } from 'react';
 import { makeSyntheticCase } from '../../core/index.ts';
 import { DEMO_CASE, OTHER_SCANNER } from '../demoCase.ts';
-import { collectDrop, intakeFromFileList } from '../fileIntake.ts';
+import { collectDrop, intakeFromFileList, type Intake } from '../fileIntake.ts';
 import { useAttune } from '../store.ts';
 
 /** Accepts a case as files or a folder, by drag and drop or by picker; drops start a new case. */
 export function DropZone() {
   const loadFiles = useAttune((s) => s.loadFiles);
+  const loadDicom = useAttune((s) => s.loadDicom);
+  const dismissDicom = useAttune((s) => s.dismissDicom);
   const reading = useAttune((s) => s.reading);
   const loadDemoCase = useAttune((s) => s.loadDemoCase);
   const preparing = useAttune((s) => s.preparing);
@@ -16,19 +18,26 @@ export function DropZone() {
   const folderInput = useRef<HTMLInputElement>(null);
   const addInput = useRef<HTMLInputElement>(null);
 
+  /** A drop with DICOM files is a scanner study: converted first (dicomSlice), then the table. */
+  const take = ({ inputs, skipped, dicom, notDicom }: Intake, append = false) => {
+    if (dicom.length > 0) return loadDicom(dicom, { notDicom, inputs });
+    if (!append) dismissDicom();
+    return loadFiles(inputs, { append, skipped });
+  };
+
   const onDrop = (event: DragEvent<HTMLDivElement>) => {
     event.preventDefault();
     setOver(false);
     const read = collectDrop(event.dataTransfer);
-    void read().then(({ inputs, skipped }) => loadFiles(inputs, { skipped }));
+    void read().then((intake) => take(intake));
   };
 
   const fromPicker = (append: boolean) => async (event: React.ChangeEvent<HTMLInputElement>) => {
     const list = event.target.files;
     if (!list || list.length === 0) return;
-    const { inputs, skipped } = await intakeFromFileList(list);
+    const intake = await intakeFromFileList(list);
     event.target.value = ''; // picking the same file again must fire change again
-    await loadFiles(inputs, { append, skipped });
+    await take(intake, append);
   };
 
   return (
@@ -46,7 +55,7 @@ export function DropZone() {
       <p className="drop-zone__title">Drop a case here</p>
       <p className="drop-zone__hint">
         T1, T1Gd, T2 and FLAIR as <code>.nii</code> / <code>.nii.gz</code> (plus an optional label map), or the
-        folder that holds them. Files stay on this computer.
+        folder that holds them, or a scanner’s DICOM folder (converted here). Files stay on this computer.
       </p>
       <div className="drop-zone__buttons">
         <button type="button" onClick={() => filesInput.current?.click()}>Choose files…</button>
@@ -84,6 +93,7 @@ export function DropZone() {
         ref={folderInput}
         type="file"
         hidden
+        data-testid="folder-input"
         // Non-standard but supported by every current browser: pick a whole folder.
         {...({ webkitdirectory: '', directory: '' } as Record<string, string>)}
         onChange={fromPicker(false)}

@@ -12,6 +12,12 @@ export interface InputFile {
    * that a server sent with `Content-Encoding: gzip` arrives inflated). Default: bytes' length.
    */
   sizeBytes?: number;
+  /**
+   * A role decided elsewhere than from the name (a DICOM series' sidecar, src/core/dicom),
+   * with the reason the table shows; null = listed but not used. Absent: guessed from the name.
+   */
+  role?: FileRole | null;
+  roleReason?: string;
 }
 
 /**
@@ -33,6 +39,8 @@ export interface CaseFile {
   detectedRole: FileRole | null;
   /** The role in use: the guess, or what the user chose; null = not used. */
   role: FileRole | null;
+  /** Why `detectedRole` when it was not guessed from the name (a DICOM series' fields). */
+  roleReason?: string;
   volume: NiftiVolume | null;
   readIssue: InputIssue | null;
 }
