@@ -9,12 +9,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { dropFiles } from '../e2e/helpers.ts';
 
 const [base = 'http://127.0.0.1:4410', out = 'healthy-head.png'] = process.argv.slice(2);
 const SRI24 = new URL('../../shared/third_party/sri24/', import.meta.url).pathname;
 const files = [
   ['sri24_t1.nii.gz', 'spgr'], ['sri24_t1ce.nii.gz', 'spgr'], ['sri24_t2.nii.gz', 'late'], ['sri24_flair.nii.gz', 'erly'],
-].map(([name, src]) => ({ name, b64: readFileSync(`${SRI24}${src}.nii.gz`).toString('base64') }));
+].map(([name, src]) => ({ name, bytes: new Uint8Array(readFileSync(`${SRI24}${src}.nii.gz`)) }));
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -23,17 +24,7 @@ const browser = await chromium.launch({
 const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
 page.on('pageerror', (e) => console.error('page error:', e.message));
 await page.goto(`${base}/?backend=wasm`);
-const dt = await page.evaluateHandle((items) => {
-  const d = new DataTransfer();
-  for (const it of items) {
-    const bin = atob(it.b64);
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    d.items.add(new File([bytes], it.name));
-  }
-  return d;
-}, files);
-await page.dispatchEvent('[data-testid=drop-zone]', 'drop', { dataTransfer: dt });
+await dropFiles(page as unknown as Parameters<typeof dropFiles>[0], files);
 await page.getByTestId('run').click({ timeout: 120_000 });
 const t0 = Date.now();
 await page.locator('[data-testid=results][data-status=done]').waitFor({ timeout: 1_800_000 });

@@ -1,29 +1,17 @@
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { makeTinyModelFiles } from '../core/model/testing/tinyModel.ts';
 import { makeSyntheticCase } from '../core/synthetic/index.ts';
 import { readNifti } from '../core/volume/index.ts';
 import type { BenchmarkRecord } from './benchmarkTable.ts';
-import { main } from './main.ts';
+import { runCli } from './testing/runCli.ts';
 import type { Calibration } from '../core/signals/index.ts';
 import { DEFAULT_POLICY, isNoTumour } from '../core/decision/index.ts';
 import { craftedCalibration } from '../core/signals/testing/craftedCalibration.ts';
 
-/** Runs the CLI in-process, capturing stdout/stderr. */
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const so = vi.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
-  const se = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
-  try {
-    return { code: await main(args), stdout: out.join('\n'), stderr: err.join('') };
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-  }
-}
+const run = runCli;
 
 describe('attune CLI', () => {
   const root = mkdtempSync(join(tmpdir(), 'attune-cli-'));

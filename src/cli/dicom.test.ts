@@ -2,24 +2,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { makeTinyModelFiles } from '../core/model/testing/tinyModel.ts';
 import { writeDicomSeries, type SeriesSpec } from '../core/testing/dicomFixtures.ts';
-import { main } from './main.ts';
+import { runCli } from './testing/runCli.ts';
 
-/** `attune convert` and `attune segment` on DICOM: the same conversion and assignment as the app. */
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const so = vi.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
-  const se = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
-  try {
-    return { code: await main(args), stdout: out.join('\n'), stderr: err.join('') };
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-  }
-}
+const run = runCli;
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const qaDir = process.env.ATTUNE_DCM_QA_DIR ?? resolve(repoRoot, '../shared/data/dicom/dcm_qa');

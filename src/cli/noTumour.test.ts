@@ -1,28 +1,16 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { makeNoTumourModelFiles } from '../core/model/testing/noTumourModel.ts';
 import { craftedCalibration } from '../core/signals/testing/craftedCalibration.ts';
 import { makeSyntheticCase } from '../core/synthetic/index.ts';
 import { readNifti } from '../core/volume/index.ts';
 import type { BenchmarkRecord } from './benchmarkTable.ts';
-import { main } from './main.ts';
+import { runCli } from './testing/runCli.ts';
 import { tumourVolumeLine } from './segment.ts';
 
-/** Runs the CLI in-process, capturing stdout/stderr. */
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const so = vi.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
-  const se = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
-  try {
-    return { code: await main(args), stdout: out.join('\n'), stderr: err.join('') };
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-  }
-}
+const run = runCli;
 
 /**
  * A scan in which the model finds no tumour, with a calibration loaded: every run succeeds,
