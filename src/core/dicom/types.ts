@@ -1,5 +1,6 @@
 import type { InputIssue } from '../inputIssue.ts';
 import type { Modality } from '../modality/index.ts';
+import type { SidecarFields } from './sidecar.ts';
 
 /** A file handed to dcm2niix or returned by it: a path-like name and its bytes. */
 export interface NamedBytes {
@@ -23,27 +24,17 @@ export interface Dcm2niixOutput {
   log: string[];
 }
 
-/** The facts of one converted series that its role is decided from (sidecar + DICOM tags + NIfTI header). */
-export interface SeriesInfo {
+/**
+ * The facts of one converted series that its role is decided from: the sidecar's fields
+ * (`SidecarFields`: series number, description, protocol, sequence, DICOM Modality, ImageType,
+ * MRAcquisitionType, TR/TE/TI in ms, BodyPartExamined), what only the DICOM files carry, and
+ * the NIfTI header's grid.
+ */
+export interface SeriesInfo extends SidecarFields {
   /** dcm2niix's output base name; unique within a study. */
   id: string;
-  seriesNumber: number | null;
-  seriesDescription: string | null;
-  protocolName: string | null;
-  sequenceName: string | null;
-  scanningSequence: string | null;
-  /** DICOM Modality (MR, CT …). */
-  modality: string | null;
-  imageType: string[];
-  /** MRAcquisitionType. */
-  acquisition: '2D' | '3D' | null;
-  repetitionTimeMs: number | null;
-  echoTimeMs: number | null;
-  inversionTimeMs: number | null;
   /** (0018,0010) from the DICOM files (dcm2niix's sidecar does not carry it). */
   contrastAgent: string | null;
-  /** BodyPartExamined. */
-  bodyPart: string | null;
   /** Voxels per axis, a 4th entry when the series has several volumes. */
   dims: number[];
   spacingMm: [number, number, number];
