@@ -62,6 +62,21 @@ describe('npm run bench logs', () => {
     expect(md).toContain('- as decided: baseline kept');
   });
 
+  it('read the auto lines of the current bench (a run of the variant timed in the same page) beside the old ones', () => {
+    const today = [
+      log,
+      '  P1 a run of tent, the variant auto adapts with (baseline + 20 iterations + final inference, timed as one run): 40.00 s',
+      '  P1 auto (forced to adapt): 44.00 s = 22.00× the baseline alone; 1.10× a run of tent (target ≤ 2×) — met; adapted: kept the adapted mask',
+    ].join('\n');
+    const parsed = parseBenchLog(today);
+    expect(parsed.variantRun).toEqual({ variant: 'tent', iterations: 20, seconds: 40 });
+    expect(parsed.auto[1]).toMatchObject({ kind: 'forced to adapt', seconds: 44, toBaseline: 22, toMode: 1.1, decision: 'adapted: kept the adapted mask' });
+    const md = benchLogMarkdown(parsed, 'x.log');
+    expect(md).toContain('| P1 a run of tent (baseline + 20 iterations + final inference, one run) | 40.00 s | — |');
+    expect(md).toContain('| P1 `auto`, forced to adapt | 44.00 s = 22.00× baseline; **1.10×** a run of tent (timed in the same page) | ≤ 2× — **met** |');
+    expect(md).toContain("| P1 `auto`, as decided | 2.50 s = 1.25× baseline; **0.31×** the app's run of the mode it adapts with | ≤ 2× — **met** |");
+  });
+
   it('refuse a line they do not know, naming it, so a figure cannot drop out silently', () => {
     expect(() => parseBenchLog(`${log}\n  P4 bn: something new`, 'y.log')).toThrow('y.log, line 8: not a line of npm run bench\'s output this parser knows: "P4 bn: something new"');
     expect(() => parseBenchLog('exit 0', 'z.log')).toThrow('z.log: no "machine: …; <date>" line');
