@@ -1,6 +1,5 @@
 import { elastix, setPipelinesBaseUrl } from '@itk-wasm/elastix';
-import { InputError } from '../core/inputIssue.ts';
-import { rigidParameterMap, toItkImage, worldMapFromElastix, type ParameterMap, type Registrar } from '../core/registration/index.ts';
+import { elastixRegistrar, type Registrar } from '../core/registration/index.ts';
 
 /**
  * elastix (ITK-wasm) in the browser, for a worker (NOT YET WIRED OR TESTED IN CHROMIUM:
@@ -13,19 +12,5 @@ import { rigidParameterMap, toItkImage, worldMapFromElastix, type ParameterMap, 
  */
 export function elastixBrowserRegistrar(pipelinesBaseUrl: string): Registrar {
   setPipelinesBaseUrl(pipelinesBaseUrl);
-  return {
-    async registerRigid(fixed, moving, settings) {
-      let result;
-      try {
-        result = await elastix([rigidParameterMap(settings)], {
-          fixed: toItkImage(fixed, 'fixed') as never,
-          moving: toItkImage(moving, 'moving') as never,
-          webWorker: false,
-        });
-      } catch (error) {
-        throw new InputError('registration-failed', `Registration failed in elastix: ${(error as Error).message}`);
-      }
-      return worldMapFromElastix(result.transformParameterObject as unknown as ParameterMap[]);
-    },
-  };
+  return elastixRegistrar((maps, images) => elastix(maps as never, { ...images, webWorker: false } as never));
 }

@@ -7,7 +7,7 @@ export { rigidParameterMap, DEFAULT_RIGID_SETTINGS, type RigidRegistrationSettin
 export { resampleLinear, resampleNearest, voxelMap } from './resample.ts';
 export { blockAverage, blockFactors, downsampleForRegistration } from './downsample.ts';
 export { foregroundMask, maskDice, normalisedMutualInformation, registrationQuality, poorRegistrationMessage, MIN_BRAIN_DICE, type RegistrationQuality, type RegistrationPair } from './quality.ts';
-export type { Registrar } from './registrar.ts';
+export { elastixRegistrar, type Registrar, type RunElastix } from './registrar.ts';
 export { registerStudy, throwIfPoorRegistration, type StudyVolumes, type StudyRegistration, type ModalityRegistration, type StudyRegistrationOptions } from './registerStudy.ts';
 export { maskToNative, labelMl } from './mapBack.ts';
 export { rawToAtlasMap, randomMotion, scannerGrid, simulateScan, type RigidMotion, type ScannerGrid } from './simulateScan.ts';

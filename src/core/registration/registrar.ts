@@ -1,4 +1,7 @@
-import type { RigidRegistrationSettings } from './rigidParameterMap.ts';
+import { InputError } from '../inputIssue.ts';
+import { worldMapFromElastix, type ParameterMap } from './elastixTransform.ts';
+import { toItkImage, type ItkImage3D } from './itkSpace.ts';
+import { rigidParameterMap, type RigidRegistrationSettings } from './rigidParameterMap.ts';
 import type { ScalarVolume, WorldMap } from './types.ts';
 
 /**
@@ -9,4 +12,29 @@ import type { ScalarVolume, WorldMap } from './types.ts';
  */
 export interface Registrar {
   registerRigid(fixed: ScalarVolume, moving: ScalarVolume, settings?: Partial<RigidRegistrationSettings>): Promise<WorldMap>;
+}
+
+/** One elastix run as a platform calls it: parameter maps and two images in, the transform parameters out. */
+export type RunElastix = (
+  parameterMaps: ParameterMap[],
+  images: { fixed: ItkImage3D; moving: ItkImage3D },
+) => Promise<{ transformParameterObject: unknown }>;
+
+/**
+ * The Registrar over elastix, whichever platform runs it (Node's pipeline or the browser's):
+ * the rigid parameter map, the images in ITK's LPS space, a failure said as the input issue
+ * it is, and the world map read back from elastix's transform parameters.
+ */
+export function elastixRegistrar(runElastix: RunElastix): Registrar {
+  return {
+    async registerRigid(fixed, moving, settings) {
+      let result;
+      try {
+        result = await runElastix([rigidParameterMap(settings)], { fixed: toItkImage(fixed, 'fixed'), moving: toItkImage(moving, 'moving') });
+      } catch (error) {
+        throw new InputError('registration-failed', `Registration failed in elastix: ${(error as Error).message}`);
+      }
+      return worldMapFromElastix(result.transformParameterObject as ParameterMap[]);
+    },
+  };
 }
