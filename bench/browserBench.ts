@@ -11,6 +11,7 @@ import { MODALITIES } from '../src/core/modality/index.ts';
 import { preprocess } from '../src/core/preprocess/index.ts';
 import { makeSyntheticCase } from '../src/core/synthetic/index.ts';
 import { adaptAndSegment, DEFAULT_SETTINGS, statsSliceBatch } from '../src/core/tta/index.ts';
+import { brainReferenceTensors, disposeReference } from '../src/core/signals/index.ts';
 import { limitsFor, planRun, weightBytesOf } from '../src/core/memory/index.ts';
 import { pickBackend } from '../src/worker/backend.ts';
 import { fetchCalibration, loadModel } from '../src/worker/loadModel.ts';
@@ -90,22 +91,27 @@ async function main() {
   // settings, adapted and segmented, as the app runs that mode), so no ratio compares a run
   // with itself.
   const { calibration } = await fetchCalibration(SHIPPED_MODEL, model.checksum);
-  const autoPlan = planRun(model.arch, { height: h, width: w }, weightBytesOf(model.weights), { batchSize, settings: [DEFAULT_POLICY.settings] }, limitsFor(picked.backend === 'webgpu' ? 'webgpu' : 'wasm'));
+  const candidateSettings = DEFAULT_POLICY.candidates.map((c) => c.settings);
+  const autoPlan = planRun(model.arch, { height: h, width: w }, weightBytesOf(model.weights), { batchSize, settings: candidateSettings }, limitsFor(picked.backend === 'webgpu' ? 'webgpu' : 'wasm'));
+  const candidateNames = DEFAULT_POLICY.candidates.map((c) => c.variant).join('+');
   const [, variantRunSeconds] = await time(async () => {
     await segmentCase(model.weights, model.arch, pre, { batchSize });
-    await adaptAndSegment(model, pre, DEFAULT_POLICY.settings, { batchSize, adaptBatchSize: autoPlan.adaptBatchSizes[0] });
+    for (const [i, c] of DEFAULT_POLICY.candidates.entries()) {
+      const brainReference = c.settings.pixels === 'brain' ? brainReferenceTensors(calibration!) : undefined;
+      await adaptAndSegment(model, pre, c.settings, { batchSize, adaptBatchSize: autoPlan.adaptBatchSizes[i], brainReference }).finally(() => brainReference && disposeReference(brainReference));
+    }
   });
-  log(`a run of ${DEFAULT_POLICY.variant} (baseline + ${DEFAULT_POLICY.settings.iterations} iterations + final inference): ${variantRunSeconds.toFixed(2)} s`);
+  log(`a run of ${candidateNames} (baseline + each candidate's ${candidateSettings[0].iterations} iterations and final inference): ${variantRunSeconds.toFixed(2)} s`);
   const auto: Record<string, AutoCost & { decision: string; adapted: boolean }> = {};
   for (const [label, policy] of [['as decided', DEFAULT_POLICY], ['forced to adapt', { ...DEFAULT_POLICY, adaptAboveRatio: 0 }]] as const) {
-    const [r, seconds] = await time(() => autoAdapt(model, pre, calibration, policy, { batchSize, adaptBatchSize: autoPlan.adaptBatchSizes[0] }));
-    auto[label] = { ...autoCost(seconds, baseline, variantRunSeconds), decision: r.decision.reason, adapted: r.decision.adaptedWith !== null };
-    log(`auto (${label}): ${seconds.toFixed(2)} s = ${auto[label].ratioToBaseline.toFixed(2)}× baseline, ${auto[label].ratioToVariantRun.toFixed(2)}× a run of ${DEFAULT_POLICY.variant}; ${r.decision.reason}`);
+    const [r, seconds] = await time(() => autoAdapt(model, pre, calibration, policy, { batchSize, adaptBatchSizeFor: (i) => autoPlan.adaptBatchSizes[i] }));
+    auto[label] = { ...autoCost(seconds, baseline, variantRunSeconds), decision: r.decision.reason, adapted: r.decision.candidates.length > 0 };
+    log(`auto (${label}): ${seconds.toFixed(2)} s = ${auto[label].ratioToBaseline.toFixed(2)}× baseline, ${auto[label].ratioToVariantRun.toFixed(2)}× a run of ${candidateNames}; ${r.decision.reason}`);
   }
   const adapter = await (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ limits: Record<string, number> } | null> } }).gpu?.requestAdapter();
   (window as unknown as { __bench: unknown }).__bench = {
     backend: picked.backend, reason: picked.reason, shape: pre.shape, iterations, batchSize,
-    baselineSeconds: baseline, forwardMsPerSlice: forwardMs, modes, baselineBytes, variantRunSeconds, autoVariant: DEFAULT_POLICY.variant, autoIterations: DEFAULT_POLICY.settings.iterations, auto,
+    baselineSeconds: baseline, forwardMsPerSlice: forwardMs, modes, baselineBytes, variantRunSeconds, autoVariant: candidateNames, autoIterations: candidateSettings[0].iterations, auto,
     memory: tf.memory(),
     limits: adapter ? { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize, maxComputeWorkgroupsPerDimension: adapter.limits.maxComputeWorkgroupsPerDimension } : null,
   };

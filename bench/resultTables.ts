@@ -39,6 +39,8 @@ export interface AutoTiming {
   target: Target;
   /** The decision in the words the rule of that run used. */
   decision: string;
+  /** What the target bounds: `toMode` (issue 22's logs) or `toBaseline` (issue 23: ≤ 6× the baseline alone). */
+  targetOn: 'mode' | 'baseline';
   /**
    * What `toMode` divides by: "the app's run of the mode it adapts with" (logs before issue 22,
    * pieced together from other timings) or "a run of <variant>" timed as one run in the same page.
@@ -70,6 +72,8 @@ const LINES = {
   p3: new RegExp(`^P3 (\\w+): wasm heap high-water mark (\\d+) MiB after this mode \\(inference alone: (\\d+) MiB; ([^)]+)\\) ${TARGET}$`),
   auto: new RegExp(`^P1 auto \\(([^)]+)\\): ${NUM} s = ${NUM}× baseline; ${NUM}× the app's run of the mode it adapts with ${TARGET} — (.+)$`),
   autoVsRun: new RegExp(`^P1 auto \\(([^)]+)\\): ${NUM} s = ${NUM}× the baseline alone; ${NUM}× a run of (\\S+) ${TARGET} — (?:met|NOT met); (.+)$`),
+  autoVsBaseline: new RegExp(`^P1 auto \\(([^)]+)\\): ${NUM} s = ${NUM}× the baseline alone ${TARGET} — (?:met|NOT met); ${NUM}× a run of (\\S+); (.+)$`),
+  candidatesRun: new RegExp(`^P1 a run of (\\S+), the candidates auto adapts with \\(baseline \\+ (\\d+) iterations and final inference each, timed as one run\\): ${NUM} s$`),
   variantRun: new RegExp(`^P1 a run of (\\S+), the variant auto adapts with \\(baseline \\+ (\\d+) iterations \\+ final inference, timed as one run\\): ${NUM} s$`),
   p2: new RegExp(`^P2: tfjs wasm ${NUM} ms/slice vs PyTorch CPU \\((\\d+) threads?\\) ${NUM} ms/slice = ${NUM}× ${TARGET}$`),
 };
@@ -87,8 +91,10 @@ export function parseBenchLog(text: string, file = 'the log'): BenchLog {
     if (IGNORED.some((r) => r.test(line))) continue;
     if ((m = LINES.machine.exec(line))) [log.machine, log.date] = [m[1], m[2]];
     else if ((m = LINES.baseline.exec(line))) [log.backend, log.case, log.shape, log.baselineSeconds] = [m[1], m[2], m[3], Number(m[4])];
-    else if ((m = LINES.auto.exec(line))) log.auto.push({ kind: m[1], seconds: Number(m[2]), toBaseline: Number(m[3]), toMode: Number(m[4]), target: target(m[5], m[6]), decision: m[7], against: "the app's run of the mode it adapts with" });
-    else if ((m = LINES.autoVsRun.exec(line))) log.auto.push({ kind: m[1], seconds: Number(m[2]), toBaseline: Number(m[3]), toMode: Number(m[4]), target: target(m[6], m[7]), decision: m[8], against: `a run of ${m[5]} (timed in the same page)` });
+    else if ((m = LINES.auto.exec(line))) log.auto.push({ kind: m[1], seconds: Number(m[2]), toBaseline: Number(m[3]), toMode: Number(m[4]), target: target(m[5], m[6]), decision: m[7], against: "the app's run of the mode it adapts with", targetOn: 'mode' });
+    else if ((m = LINES.autoVsRun.exec(line))) log.auto.push({ kind: m[1], seconds: Number(m[2]), toBaseline: Number(m[3]), toMode: Number(m[4]), target: target(m[6], m[7]), decision: m[8], against: `a run of ${m[5]} (timed in the same page)`, targetOn: 'mode' });
+    else if ((m = LINES.autoVsBaseline.exec(line))) log.auto.push({ kind: m[1], seconds: Number(m[2]), toBaseline: Number(m[3]), target: target(m[4], m[5]), toMode: Number(m[6]), decision: m[8], against: `a run of ${m[7]} (timed in the same page)`, targetOn: 'baseline' });
+    else if ((m = LINES.candidatesRun.exec(line))) log.variantRun = { variant: m[1], iterations: Number(m[2]), seconds: Number(m[3]) };
     else if ((m = LINES.variantRun.exec(line))) log.variantRun = { variant: m[1], iterations: Number(m[2]), seconds: Number(m[3]) };
     else if ((m = LINES.p1.exec(line))) log.p1.push({ mode: m[1], iterations: Number(m[2]), adaptSeconds: Number(m[3]), finalSeconds: Number(m[4]), ratio: Number(m[5]), target: target(m[6], m[7]) });
     else if ((m = LINES.p3.exec(line))) log.p3.push({ mode: m[1], heapMiB: Number(m[2]), inferenceMiB: Number(m[3]), passes: m[4], target: target(m[5], m[6]) });
@@ -121,7 +127,11 @@ export function benchLogMarkdown(log: BenchLog, source: string): string {
   ];
   for (const p of log.p1) md.push(row([`P1 ${p.mode}: (${p.iterations} iterations + final inference) / baseline`, `**${s2(p.ratio)}×** (${s2(p.adaptSeconds)} s + ${s2(p.finalSeconds)} s)`, met(p.ratio, p.target)]));
   if (log.variantRun) md.push(row([`P1 a run of ${log.variantRun.variant} (baseline + ${log.variantRun.iterations} iterations + final inference, one run)`, `${s2(log.variantRun.seconds)} s`, '—']));
-  for (const a of log.auto) md.push(row([`P1 \`auto\`, ${a.kind}`, `${s2(a.seconds)} s = ${s2(a.toBaseline)}× baseline; **${s2(a.toMode)}×** ${a.against}`, met(a.toMode, a.target)]));
+  for (const a of log.auto) {
+    md.push(a.targetOn === 'mode'
+      ? row([`P1 \`auto\`, ${a.kind}`, `${s2(a.seconds)} s = ${s2(a.toBaseline)}× baseline; **${s2(a.toMode)}×** ${a.against}`, met(a.toMode, a.target)])
+      : row([`P1 \`auto\`, ${a.kind}`, `${s2(a.seconds)} s = **${s2(a.toBaseline)}× baseline**; ${s2(a.toMode)}× ${a.against}`, met(a.toBaseline, a.target)]));
+  }
   if (log.p2) md.push(row([`P2 per-slice forward, tfjs wasm / PyTorch CPU (${log.p2.threads} thread${log.p2.threads === 1 ? '' : 's'})`, `${log.p2.tfjsMs.toFixed(1)} / ${log.p2.torchMs.toFixed(1)} ms = **${s2(log.p2.ratio)}×**`, met(log.p2.ratio, log.p2.target)]));
   for (const p of log.p3) md.push(row([`P3 ${p.mode}: wasm heap high-water mark (${p.passes})`, `**${p.heapMiB} MiB** (inference alone ${p.inferenceMiB} MiB)`, met(p.heapMiB, p.target)]));
   if (log.auto.length) {

@@ -27,10 +27,12 @@ export interface RunState {
 
 export interface ModeOutcome {
   mode: RunMode;
-  /** auto: the adaptation it ran, or (no adaptation) the baseline's own report. */
+  /** auto: the kept candidate's adaptation, or (baseline kept) the baseline's own report. */
   report: AdaptationReport;
   /** auto: what it decided and why. */
   decision?: AutoResultMessage['decision'];
+  /** auto: every candidate it adapted with (loss curve, time), kept or not. */
+  candidateRuns?: AutoResultMessage['candidateRuns'];
   labels: Uint8Array;
   segmentSeconds: number;
 }
@@ -79,7 +81,7 @@ const IDLE_RUN: RunState = { status: 'idle', modes: [], progress: null, live: {}
 /** auto's outcome as a mode: its kept mask, the decision, and the adaptation when it ran (else the baseline's empty report). */
 function autoOutcome(a: AutoResultMessage, signals: SignalResult): ModeOutcome {
   const report: AdaptationReport = a.report ?? { mode: 'none', settings: DEFAULT_SETTINGS.none, lossCurve: [], chosenIteration: 0, shiftScore: signals.evidence.shiftScore ?? NaN, seconds: 0 };
-  return { mode: 'auto', report, labels: a.labels, segmentSeconds: a.seconds, decision: a.decision };
+  return { mode: 'auto', report, labels: a.labels, segmentSeconds: a.seconds, decision: a.decision, candidateRuns: a.candidateRuns };
 }
 
 function summarise(mriCase: MriCase, baseline: Uint8Array, modes: ModeOutcome[]): MaskSummary[] {
@@ -121,7 +123,8 @@ export const createRunSlice: StateCreator<AttuneState, [['zustand/persist', unkn
           const run = get().run;
           let live = run.live;
           if (p.stage === 'adapt' && p.mode && p.iteration !== undefined && p.loss !== undefined) {
-            const curve = [...(live[p.mode as RunMode] ?? [])];
+            // auto adapts with one candidate after another: each starts its curve afresh.
+            const curve = p.iteration === 0 ? [] : [...(live[p.mode as RunMode] ?? [])];
             curve[p.iteration] = p.loss;
             live = { ...live, [p.mode]: curve };
           }

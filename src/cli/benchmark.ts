@@ -27,7 +27,7 @@ export const BENCHMARK_SWITCHES = ['no-postprocess'] as const;
  */
 export async function benchmark(folder: string, flags: Record<string, string>, model: AttuneModel, calibration: Calibration | null, log: (s: string) => void): Promise<BenchmarkRecord[]> {
   const modes: (AdaptMode | 'auto')[] = (flags.modes ?? 'none,auto,normalizer,bn,tent,adabn').split(',').map((m) => (m.trim() === 'auto' ? 'auto' : parseMode(m.trim())));
-  const settings = Object.fromEntries(modes.map((m) => [m, m === 'auto' ? DEFAULT_POLICY.settings : settingsFromFlags(m, flags)]));
+  const settings = Object.fromEntries(modes.filter((m) => m !== 'auto').map((m) => [m, settingsFromFlags(m, flags)]));
   const batchSize = flags.batch ? Number(flags.batch) : 8;
   const records: BenchmarkRecord[] = [];
   const shiftVsDice: [number, number][] = [];
@@ -54,7 +54,7 @@ export async function benchmark(folder: string, flags: Record<string, string>, m
     };
     for (const mode of modes) {
       const t0 = performance.now();
-      const plan = cliMemoryPlan(model, pre, [settings[mode]], batchSize, flags.backend === 'cpu' ? 'cpu' : 'wasm');
+      const plan = cliMemoryPlan(model, pre, mode === 'auto' ? DEFAULT_POLICY.candidates.map((c) => c.settings) : [settings[mode]], batchSize, flags.backend === 'cpu' ? 'cpu' : 'wasm');
       plan.notices.forEach(log);
       let segmentation;
       let shiftScore = NaN;
@@ -64,8 +64,8 @@ export async function benchmark(folder: string, flags: Record<string, string>, m
       if (mode === 'auto') {
         const result = await autoAdapt(model, pre, calibration, DEFAULT_POLICY, {
           batchSize: plan.batchSize,
-          adaptBatchSize: plan.adaptBatchSizes[0],
-          settingsFor: () => plan.settings[0],
+          adaptBatchSizeFor: (i) => plan.adaptBatchSizes[i],
+          settingsFor: (_s, i) => plan.settings[i],
           postprocess: !flags['no-postprocess'],
         });
         segmentation = result.segmentation;

@@ -26,8 +26,9 @@ const USAGE = `usage:
 common: [--model <bundled model name | dir with model.json>] [--backend wasm|cpu] [--batch slices per forward pass]
   attune shift <case folder> --preset low-field|thick-slices|bias-field|noisy|blur|weak-enhancement|vendor-mild|contrast-mild|gamma|gain-offset-control
                --severity 0-4 [--seed N] --out <folder>   (writes <folder>/<case>-<preset>-s<S>/)
-  attune calibrate <training case folders…> [--out <model dir>/calibration.json] [--slices N|all]
-                   (reference + training-scan signal values for the shift reading and the auto mode)
+  attune calibrate <training case folders…> [--untrained <folder>,<folder>…] [--out <model dir>/calibration.json] [--slices N|all]
+                   (reference from the training scans; signal values of scans the model did not train on
+                    (--untrained), which a new scan is read against; --untrained alone keeps the training scans)
   attune report [--data ../shared/data/brats2021] [--runs runs/report] [--out BENCHMARKS.md]
                 [--shard i/n] [--list yes] [--part all|classic|evaluation] [--evaluation-runs bench/runs/evaluation]
                 [--evaluation-cases <folder of labelled cases>] [--render-only]

@@ -5,7 +5,7 @@ import type { AttuneModel } from '../core/model/index.ts';
 import { orientationName } from '../core/orientation/index.ts';
 import { preprocess } from '../core/preprocess/index.ts';
 import { adaptAndSegment, parseMode } from '../core/tta/index.ts';
-import { DEFAULT_POLICY, autoAdapt, isNoTumour } from '../core/decision/index.ts';
+import { DEFAULT_POLICY, autoAdapt, isNoTumour, referenceWord } from '../core/decision/index.ts';
 import { brainReferenceTensors, disposeReference, type Calibration } from '../core/signals/index.ts';
 import { voxelVolumeMl, writeNifti } from '../core/volume/index.ts';
 import { labelVolumes } from '../core/metrics/labelVolumes.ts';
@@ -40,24 +40,27 @@ export async function segment(inputs: string[], flags: Record<string, string>, m
   if (mri.label) log(`label map: ${mri.labelConvention ? LABEL_CONVENTIONS[mri.labelConvention].name : 'no ET voxel (reads the same in BraTS 2021 and 2023+)'}`);
   // The same memory plan as the app's worker: Node's wasm heap has the same 4 GiB ceiling.
   const backend = flags.backend === 'cpu' ? 'cpu' : 'wasm';
-  const requested = mode === 'auto' ? DEFAULT_POLICY.settings : settingsFromFlags(mode, flags);
-  const plan = cliMemoryPlan(model, pre, [requested], flags.batch ? Number(flags.batch) : 8, backend);
+  const requested = mode === 'auto' ? DEFAULT_POLICY.candidates.map((c) => c.settings) : [settingsFromFlags(mode, flags)];
+  const plan = cliMemoryPlan(model, pre, requested, flags.batch ? Number(flags.batch) : 8, backend);
   plan.notices.forEach(log);
   const s0 = plan.settings[0];
-  if (plan.adaptBatchSizes[0] < s0.statsSlices) log(`${s0.mode}: all ${s0.statsSlices} statistics slices, ${plan.adaptBatchSizes[0]} per pass (memory plan for the ${backend} backend; same result, less memory)`);
+  plan.settings.forEach((s, i) => {
+    if (plan.adaptBatchSizes[i] < s.statsSlices) log(`${s.mode}: all ${s.statsSlices} statistics slices, ${plan.adaptBatchSizes[i]} per pass (memory plan for the ${backend} backend; same result, less memory)`);
+  });
   let segmentation;
   if (mode === 'auto') {
     const result = await autoAdapt(model, pre, calibration, DEFAULT_POLICY, {
       batchSize: plan.batchSize,
-      adaptBatchSize: plan.adaptBatchSizes[0],
-      settingsFor: () => s0,
+      adaptBatchSizeFor: (i) => plan.adaptBatchSizes[i],
+      settingsFor: (_s, i) => plan.settings[i],
       postprocess: !flags['no-postprocess'],
-      onIteration: (i, l) => log(`iteration ${i}: loss ${l.toFixed(5)}`),
+      onIteration: (i, l, variant) => log(`${variant} iteration ${i}: loss ${l.toFixed(5)}`),
     });
     segmentation = result.segmentation;
     const r = result.decision.reading;
     if (r && isNoTumour(r)) log(`${r.signal}: no reading (${r.reason})`);
-    else if (r) log(`${r.signal} ${r.value.toFixed(4)} (training scans' highest ${r.trainingMax.toFixed(4)}, percentile ${r.percentile.toFixed(0)})`);
+    else if (r) log(`${r.signal} ${r.value.toFixed(4)} (${referenceWord(r)}s' highest ${r.trainingMax.toFixed(4)}, percentile ${r.percentile.toFixed(0)} of ${r.referenceScans})`);
+    for (const c of result.decision.candidates) log(`auto candidate ${c.reason}`);
     log(`auto: ${result.decision.reason}`);
   } else {
     const brainReference = s0.pixels === 'brain' ? brainReferenceOrThrow(calibration) : undefined;

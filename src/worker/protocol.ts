@@ -1,6 +1,6 @@
 import type { Modality } from '../core/modality/index.ts';
 import type { AdaptationReport, AdaptSettings } from '../core/tta/index.ts';
-import type { AutoDecision, BaselineReading } from '../core/decision/index.ts';
+import type { AutoDecision, BaselineReading, CandidateRun } from '../core/decision/index.ts';
 import type { BaselineEvidence } from '../core/signals/index.ts';
 import type { NiftiVolume } from '../core/volume/index.ts';
 import type { GpuFaultStage } from './gpuFallback.ts';
@@ -79,15 +79,18 @@ export interface SignalResult {
 export interface AutoResultMessage {
   labels: Uint8Array;
   decision: Omit<AutoDecision, 'baseline'>;
+  /** The kept candidate's adaptation (absent when the baseline is kept). */
   report?: AdaptationReport;
-  /** Seconds of the adaptation and of its segmentation (0 when it did not adapt). */
+  /** Every candidate run, kept or not (none when it did not adapt): loss curves and times. */
+  candidateRuns: CandidateRun[];
+  /** Seconds of every candidate's adaptation and segmentation (0 when it did not adapt). */
   seconds: number;
 }
 
 export type WorkerEvent =
   | { type: 'ready'; backend: BackendName; reason: string; modelInfo: { contractVersion: number; widths: number[] }; calibration: CalibrationStatus }
   | { type: 'init-error'; message: string }
-  | { type: 'progress'; runId: number; stage: RunStage; mode?: string; iteration?: number; loss?: number; done?: number; total?: number }
+  | { type: 'progress'; runId: number; stage: RunStage; mode?: string; /** `auto`'s candidate. */ variant?: string; iteration?: number; loss?: number; done?: number; total?: number }
   | { type: 'result'; runId: number; backend: BackendName; baseline: Uint8Array; baselineSeconds: number; results: ModeResult[]; signals: SignalResult; auto?: AutoResultMessage }
   /** Something the user should know about this run: fewer statistics slices, a fallback to wasm. */
   | { type: 'notice'; runId: number; message: string }

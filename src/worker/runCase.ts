@@ -39,10 +39,10 @@ export interface RunOutcome {
   auto?: AutoResultMessage;
 }
 
-/** The memory plan of a run (`auto`'s possible adaptation planned as one more mode, the last entry); its refusal fails the run before anything is allocated. */
+/** The memory plan of a run (`auto`'s candidates planned as more modes, the last entries); its refusal fails the run before anything is allocated. */
 export function planWorkerRun(model: AttuneModel, weightBytes: number, pre: PreprocessedCase, req: RunRequest, limits: MemoryLimits): RunPlan {
   const [, height, width] = pre.shape;
-  const settings = req.auto ? [...req.settings, DEFAULT_POLICY.settings] : req.settings;
+  const settings = req.auto ? [...req.settings, ...DEFAULT_POLICY.candidates.map((c) => c.settings)] : req.settings;
   const p = planRun(model.arch, { height, width }, weightBytes, { batchSize: req.batchSize ?? 8, settings }, limits);
   if (p.refusal) throw new Error(p.refusal);
   return p;
@@ -97,25 +97,31 @@ export async function runModes(ctx: RunContext, pre: PreprocessedCase, req: RunR
 export async function runAuto(ctx: RunContext, pre: PreprocessedCase, req: RunRequest, base: BaselineRun): Promise<AutoResultMessage> {
   const { model: m, calibration, plan: p } = ctx;
   const modeCount = req.settings.length;
-  const planned = p.settings[modeCount];
+  const planned = (index: number) => p.settings[modeCount + index];
   const r = await autoAdaptFromBaseline(m, pre, calibration, DEFAULT_POLICY, { segmentation: base.segmentation, evidence: base.signals.evidence, seconds: base.seconds }, {
     batchSize: p.batchSize,
-    adaptBatchSize: p.adaptBatchSizes[modeCount],
-    settingsFor: () => planned,
+    adaptBatchSizeFor: (index) => p.adaptBatchSizes[modeCount + index],
+    settingsFor: (_s, index) => planned(index),
     postprocess: req.postprocess,
     checkCancelled: ctx.checkCancel,
-    onIteration: (iteration, loss) => {
-      ctx.post({ type: 'progress', runId: req.runId, stage: 'adapt', mode: 'auto', iteration, loss, total: planned.iterations });
+    onIteration: (iteration, loss, variant, index) => {
+      ctx.post({ type: 'progress', runId: req.runId, stage: 'adapt', mode: 'auto', variant, iteration, loss, total: planned(index).iterations });
       ctx.checkpoint('adaptation', iteration);
     },
-    onSegmentProgress: (done, total, which) => {
-      if (which === 'adapted') ctx.post({ type: 'progress', runId: req.runId, stage: 'segment', mode: 'auto', done, total });
+    onSegmentProgress: (done, total, which, variant) => {
+      if (which === 'adapted') ctx.post({ type: 'progress', runId: req.runId, stage: 'segment', mode: 'auto', variant, done, total });
       ctx.checkpoint('inference', done);
     },
   });
   const { baseline: _b, ...decision } = r.decision;
   // A kept baseline is the same mask: a copy, because the baseline's buffer is transferred too.
-  return { labels: r.decision.kept === 'adapted' ? r.segmentation.labels : r.segmentation.labels.slice(), decision, report: r.adaptation, seconds: r.seconds.adaptation + r.seconds.adaptedSegmentation };
+  return {
+    labels: r.decision.kept === 'adapted' ? r.segmentation.labels : r.segmentation.labels.slice(),
+    decision,
+    report: r.adaptation,
+    candidateRuns: r.candidateRuns,
+    seconds: r.seconds.adaptation + r.seconds.adaptedSegmentation,
+  };
 }
 
 /** One run on the current backend: baseline → each requested mode → `auto`, if asked. */

@@ -9,6 +9,8 @@ import { downloadFile } from '../download.ts';
 import { formatMl, MODE_COLOURS } from '../labelColours.ts';
 import { maskSourceName, MODE_NAMES } from '../modeNames.ts';
 import { useAttune, type RunResults } from '../store.ts';
+import type { ModeOutcome } from '../runSlice.ts';
+import type { BaselineEvidence } from '../../core/signals/index.ts';
 import { currentEdit } from '../editSlice.ts';
 import { ComparePanes } from './ComparePanes.tsx';
 import { EditPanel } from './EditPanel.tsx';
@@ -30,9 +32,9 @@ export function Results() {
     : run.modes.map((mode) => ({
         mode,
         values: run.live[mode] ?? [],
-        points: mode === 'adabn' ? 2 : (mode === 'auto' ? DEFAULT_POLICY.settings : settings[mode]).iterations + 1,
+        points: mode === 'adabn' ? 2 : (mode === 'auto' ? autoCandidate(run.progress?.variant).settings : settings[mode]).iterations + 1,
         chosen: null,
-        entropy: plotsEntropyCurve(mode === 'auto' ? DEFAULT_POLICY.settings.mode : mode),
+        entropy: plotsEntropyCurve(mode === 'auto' ? autoCandidate(run.progress?.variant).settings.mode : mode),
       }));
   // The method's KL at iteration 0, from the first alignment-loss mode (TENT's curve is entropy).
   const shiftScore = results
@@ -112,7 +114,7 @@ function SignalPanel({ results, shiftScore }: { results: RunResults; shiftScore:
           <div className="shift__value">
             <span className="muted">{SIGNAL_SHORT_NAMES[measured.signal]}</span>
             <strong data-testid="signal-value">{measured.value.toFixed(3)}</strong>
-            <span className="muted" data-testid="signal-percentile">percentile {measured.percentile.toFixed(0)} of {calibration?.state === 'loaded' ? calibration.scans : ''} training scans</span>
+            <span className="muted" data-testid="signal-percentile">percentile {measured.percentile.toFixed(0)} of {measured.referenceScans} {measured.reference === 'held-out' ? 'held-out scans (not trained on)' : 'training scans'}</span>
           </div>
           <div>
             <strong className="shift__label" data-testid="signal-label">{words.label}</strong>
@@ -127,9 +129,10 @@ function SignalPanel({ results, shiftScore }: { results: RunResults; shiftScore:
       {auto?.decision && (
         <p className="shift__decision" data-testid="auto-decision" data-kept={auto.decision.kept} data-adapted-with={auto.decision.adaptedWith ?? ''}>
           <strong>Automatic: {auto.decision.kept === 'adapted' ? `kept the adapted mask (${auto.decision.adaptedWith})` : 'kept the baseline'}.</strong>{' '}
-          {sentence(auto.decision.reason)}
+          {sentence(auto.decision.reason.split('; ')[0])}
         </p>
       )}
+      {auto?.decision && auto.decision.candidates.length > 0 && <CandidateTable decision={auto.decision} runs={auto.candidateRuns ?? []} baseline={results.signals.evidence} />}
       {shiftScore !== undefined && Number.isFinite(shiftScore) && (
         <p className="muted shift__note" data-testid="shift-score" data-score={shiftScore}>
           Shift score {formatLoss(shiftScore)}. {SHIFT_SCORE_NOTE}
@@ -139,6 +142,46 @@ function SignalPanel({ results, shiftScore }: { results: RunResults; shiftScore:
   );
 }
 
+
+/** The `auto` candidate a progress message names (the first before any has started). */
+function autoCandidate(variant: string | undefined) {
+  return DEFAULT_POLICY.candidates.find((c) => c.variant === variant) ?? DEFAULT_POLICY.candidates[0];
+}
+
+const f3 = (x: number | null | undefined) => (x === null || x === undefined ? '–' : x.toFixed(3));
+
+/** What adapting did with each `auto` candidate, and why it was kept or not. */
+function CandidateTable({ decision, runs, baseline }: { decision: NonNullable<ModeOutcome['decision']>; runs: NonNullable<ModeOutcome['candidateRuns']>; baseline?: BaselineEvidence }) {
+  return (
+    <table className="candidate-table" data-testid="auto-candidates">
+      <thead>
+        <tr>
+          <th>Candidate</th>
+          <th title="Prediction entropy inside the predicted tumour, baseline → adapted">Entropy in tumour</th>
+          <th title="Left–right flip disagreement of the tumour, baseline → adapted">Flip disagreement</th>
+          <th>Volume change</th>
+          <th>Time</th>
+          <th>Verdict</th>
+        </tr>
+      </thead>
+      <tbody>
+        {decision.candidates.map((c) => {
+          const run = runs.find((r) => r.variant === c.variant);
+          return (
+            <tr key={c.variant} data-testid={`auto-candidate-${c.variant}`} data-kept={c.kept}>
+              <td>{c.variant}</td>
+              <td>{f3(baseline?.tumourEntropy)} → {f3(c.evidence.tumourEntropy)}</td>
+              <td>{f3(baseline?.flipDisagreement)} → {f3(c.evidence.flipDisagreement)}</td>
+              <td>{Number.isFinite(c.evidence.volumeChange) ? `${(100 * c.evidence.volumeChange).toFixed(0)} %` : 'from nothing'}</td>
+              <td>{run ? `${(run.seconds.adaptation + run.seconds.segmentation).toFixed(0)} s` : '–'}</td>
+              <td>{c.kept ? <strong>kept</strong> : 'not kept'}: {c.reason.slice(c.variant.length + 2).replace(/ — (kept|not kept)(: )?/, ' — ')}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
 
 const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1) + (s.endsWith('.') ? '' : '.');
 

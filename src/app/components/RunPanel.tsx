@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { DEFAULT_SETTINGS, type AdaptSettings } from '../../core/tta/index.ts';
-import { DEFAULT_POLICY, SIGNAL_LABELS } from '../../core/decision/index.ts';
+import { DEFAULT_POLICY, SELECTION_RULES, SIGNAL_LABELS, candidateWords } from '../../core/decision/index.ts';
 import { MODE_HINTS, MODE_NAMES } from '../modeNames.ts';
 import { COMPARABLE_MODES, isGradientMode, RUN_MODES, settingProblem, useAttune, type RunMode } from '../store.ts';
 
@@ -15,9 +15,10 @@ function AutoRule() {
   return (
     <div className="settings" data-testid="auto-rule">
       <p className="muted">
-        Adapts with {MODE_NAMES[p.settings.mode]} only when the {SIGNAL_LABELS[p.signal]} is above {p.adaptAboveRatio}× the highest value among
-        the training scans; keeps the adapted mask only if the tumour volume changed by at most {Math.round(100 * p.maxVolumeChange)} %
-        {p.requireEntropyDrop ? ' and the model became more confident inside the tumour' : ''}. Otherwise it shows the baseline.
+        {p.adaptAboveRatio === 0 ? 'On every scan with a tumour, adapts' : `Only when the ${SIGNAL_LABELS[p.signal]} is above ${p.adaptAboveRatio}× the highest value among the held-out reference scans, adapts`}{' '}
+        with each of {candidateWords(p)}, then keeps the candidate whose {SELECTION_RULES[p.selection].summary} is largest
+        {p.minImprovement > 0 ? ` (at least ${Math.round(100 * p.minImprovement)} %)` : ' (it must fall)'}, among those whose tumour volume changed by at most{' '}
+        {Math.round(100 * p.maxVolumeChange)} %. Otherwise it shows the baseline.
       </p>
       {calibration && calibration.state !== 'loaded' && (
         <p className="notice-text" data-testid="auto-uncalibrated">Without a calibration it always keeps the baseline: {calibration.message}.</p>

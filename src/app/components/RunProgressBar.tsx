@@ -24,9 +24,9 @@ export function RunProgressBar() {
       text = `Baseline segmentation: slice ${p.done ?? 0} of ${p.total ?? '?'}`;
     } else if (p.stage === 'adapt') {
       step = 1 + 2 * modeIndex;
-      const total = p.total ?? (p.mode === 'auto' ? DEFAULT_POLICY.settings : settings[p.mode as Exclude<RunMode, 'auto'>])?.iterations ?? 0;
+      const total = p.total ?? (p.mode === 'auto' ? DEFAULT_POLICY.candidates[0].settings : settings[p.mode as Exclude<RunMode, 'auto'>])?.iterations ?? 0;
       within = total > 0 ? ((p.iteration ?? 0) + 1) / (total + 1) : 1;
-      text = `Adapting (${name}): iteration ${p.iteration ?? 0} of ${total} · loss ${formatLoss(p.loss)}`;
+      text = `Adapting (${name}${p.variant ? `: candidate ${p.variant}` : ''}): iteration ${p.iteration ?? 0} of ${total} · loss ${formatLoss(p.loss)}`;
     } else if (p.stage === 'segment') {
       step = 2 + 2 * modeIndex;
       within = p.total ? (p.done ?? 0) / p.total : 0;

@@ -9,7 +9,7 @@ import { readCaseFolder } from '../../node/readCaseFolder.ts';
 import { describeIssues } from '../describeIssues.ts';
 import { readJsonRecord, writeJsonRecord } from '../jsonRecord.ts';
 import { meanClassDice } from '../../core/metrics/dice.ts';
-import { EVALUATION_SHIFTS } from './plan.ts';
+import { EVALUATION_SOURCES, PRESET_CHECK_SOURCES } from './plan.ts';
 import type { Dice } from './types.ts';
 
 export const PRESET_RUNS = 'bench/runs/presets';
@@ -32,7 +32,7 @@ export interface PresetCheck {
 }
 
 export function presetCheckCases(): { case: string; source: string; preset: string | null }[] {
-  return EVALUATION_SHIFTS.sources.flatMap((source) => [
+  return PRESET_CHECK_SOURCES.flatMap((source) => [
     { case: source, source, preset: null },
     ...SHIFT_PRESET_NAMES.map((preset) => ({ case: `${source}-${preset}-s${CHECK_SEVERITY}`, source, preset })),
   ]);
@@ -50,7 +50,7 @@ export async function runPresetChecks(o: { data: string; dir: string; model: Att
   for (const c of presetCheckCases()) {
     if (await cachedPresetCheck(o.dir, c.case)) continue;
     const t0 = performance.now();
-    const { check } = await readCaseFolder(join(o.data, c.source));
+    const { check } = await readCaseFolder(join(o.data, EVALUATION_SOURCES[c.source].folder));
     if (!check.mriCase?.label) throw new Error(`${c.source}: ${check.mriCase ? 'no label file' : describeIssues(check.issues)}`);
     const mri = c.preset === null ? check.mriCase : shiftCase(check.mriCase, { preset: c.preset, severity: CHECK_SEVERITY }).mriCase;
     const seg = await segmentCase(o.model.weights, o.model.arch, preprocess(mri.modalities), { batchSize: 8, measureUncertainty: true });

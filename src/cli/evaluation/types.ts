@@ -9,6 +9,8 @@ export interface EvaluationScan {
   /** `<source>` or `<source>-<preset>-s<severity>`. */
   case: string;
   source: string;
+  /** The source's case folder, relative to the data root. */
+  folder: string;
   group: EvaluationGroup;
   preset: string | null;
   severity: number;
@@ -45,6 +47,9 @@ export interface EvaluationRecord extends EvaluationScan {
   modelChecksum: string;
   baseline: { dice: Dice; evidence: BaselineEvidence; seconds: number };
   variants: Record<string, VariantOutcome>;
+  /** When and where the record was first measured. */
   date: string;
   machine: string;
+  /** Variants (re)run later into this record (the baseline is re-measured with them, same values), with when and where. */
+  updates?: { date: string; machine: string; variants: string[] }[];
 }

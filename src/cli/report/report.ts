@@ -10,12 +10,14 @@ import { CALIBRATION_FILE } from '../calibrate.ts';
 import { evaluationScans, externalScans, shardScans } from '../evaluation/plan.ts';
 import { caseFolders } from '../caseFolders.ts';
 import { EVALUATION_RUNS, loadEvaluationRecords, renderEvaluation, spliceEvaluation } from '../evaluation/render.ts';
-import { cachedEvaluation, runEvaluation } from '../evaluation/runEvaluation.ts';
+import { cachedEvaluation, evaluationComplete, runEvaluation } from '../evaluation/runEvaluation.ts';
 import { PRESET_RUNS, runPresetChecks } from '../evaluation/presetChecks.ts';
 
-export const REPORT_FLAGS = ['data', 'runs', 'out', 'shard', 'model', 'backend', 'list', 'part', 'evaluation-runs', 'preset-runs', 'evaluation-cases'] as const;
+export const REPORT_FLAGS = ['data', 'runs', 'out', 'shard', 'model', 'backend', 'list', 'part', 'evaluation-runs', 'preset-runs', 'evaluation-cases', 'evaluation-data'] as const;
 export const REPORT_SWITCHES = ['render-only'] as const;
 export const DEFAULT_DATA = '../shared/data/brats2021';
+/** The evaluation's data root: its scans name their folder under it (brats2021/…, upenn-gbm/…). */
+export const DEFAULT_EVALUATION_DATA = '../shared/data';
 export const DEFAULT_RUNS = 'runs/report';
 const FIGURE_DIR = 'bench/figures';
 
@@ -72,13 +74,13 @@ async function evaluationReport(flags: Record<string, string>, modelDir: string,
   const calibrationPath = join(modelDir, CALIBRATION_FILE);
   // A researcher's own labelled cases replace the built-in set (no shifted copies, no preset checks).
   const external = flags['evaluation-cases'] ? resolve(flags['evaluation-cases']) : null;
-  const data = external ?? resolve(flags.data ?? DEFAULT_DATA);
+  const data = external ?? resolve(flags['evaluation-data'] ?? DEFAULT_EVALUATION_DATA);
   const scans = external ? externalScans((await caseFolders(external)).map((f) => basename(f))) : evaluationScans();
   const presetDir = external ? null : resolve(flags['preset-runs'] ?? PRESET_RUNS);
   if (!flags['render-only']) {
     const mine = shard ? shardScans(scans, shard[0], shard[1]) : scans;
     const todo: typeof mine = [];
-    for (const s of mine) if (!(await cachedEvaluation(dir, s))) todo.push(s);
+    for (const s of mine) if (!evaluationComplete(s, await cachedEvaluation(dir, s))) todo.push(s);
     log(`report (evaluation): ${scans.length} scans in the plan${shard ? `, ${mine.length} in shard ${shard[0]}/${shard[1]}` : ''}, ${todo.length} still to run`);
     if (flags.list) {
       for (const s of mine) log(`  ${todo.includes(s) ? 'todo' : 'done'} ${s.case}`);

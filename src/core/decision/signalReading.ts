@@ -1,4 +1,4 @@
-import type { Calibration } from '../signals/calibration.ts';
+import { readingReference, type Calibration } from '../signals/calibration.ts';
 import { FLIP_SLICES, type BaselineEvidence } from '../signals/evidence.ts';
 import { percentileAmong } from '../signals/percentile.ts';
 
@@ -16,16 +16,25 @@ export const SIGNAL_LABELS: Record<ReadableSignal, string> = {
 /** Signals measured on the predicted tumour: without one they have nothing to measure (the feature signals read the whole brain). */
 export const TUMOUR_SIGNALS: readonly ReadableSignal[] = ['tumourEntropy', 'flipDisagreement'];
 
-/** A scan's signal read against the training scans' own values (calibration.json). */
+/** A scan's signal read against the calibration's reference scans (calibration.json). */
 export interface SignalReading {
   signal: ReadableSignal;
   value: number;
-  /** Percentage of training scans at or below this value. */
+  /** Percentage of reference scans at or below this value. */
   percentile: number;
-  /** Highest value among the training scans (leave-one-out for feature signals). */
+  /** Highest value among the reference scans (leave-one-out for training scans' feature signals). */
   trainingMax: number;
-  /** value / trainingMax: above 1 = beyond every training scan. */
+  /** value / trainingMax: above 1 = beyond every reference scan. */
   ratio: number;
+  /** What the reference scans are: held out from training (issue 23), or the model's own training scans. */
+  reference: 'held-out' | 'training';
+  /** How many reference scans. */
+  referenceScans: number;
+}
+
+/** "held-out scan" / "training scan", as a reading's sentence names its reference. */
+export function referenceWord(r: Pick<SignalReading, 'reference'>): string {
+  return r.reference === 'held-out' ? 'held-out scan' : 'training scan';
 }
 
 /**
@@ -72,8 +81,13 @@ function noTumourReading(signal: ReadableSignal, evidence: BaselineEvidence): No
  * measure. Throws only for what is a real fault: a signal that was not measured (a feature
  * signal without a calibration) or a calibration without training values for it.
  */
-export function readBaselineSignal(signal: ReadableSignal, evidence: BaselineEvidence, calibration: Calibration): BaselineReading {
-  return noTumourReading(signal, evidence) ?? readSignal(signal, evidence, calibration);
+export function readBaselineSignal(signal: ReadableSignal, evidence: BaselineEvidence, calibration: Calibration, o: ReadOptions = {}): BaselineReading {
+  return noTumourReading(signal, evidence) ?? readSignal(signal, evidence, calibration, o);
+}
+
+export interface ReadOptions {
+  /** Calibration scans to leave out of the reference (the report reads a held-out scan, and its shifted copies, against the others). */
+  exclude?: readonly string[];
 }
 
 /**
@@ -81,13 +95,17 @@ export function readBaselineSignal(signal: ReadableSignal, evidence: BaselineEvi
  * tables over labelled tumour scans): on a scan without a tumour to measure it says so and
  * throws; run paths use `readBaselineSignal`.
  */
-export function readSignal(signal: ReadableSignal, evidence: BaselineEvidence, calibration: Calibration): SignalReading {
+export function readSignal(signal: ReadableSignal, evidence: BaselineEvidence, calibration: Calibration, o: ReadOptions = {}): SignalReading {
   const absent = noTumourReading(signal, evidence);
   if (absent) throw new Error(`no ${SIGNAL_LABELS[signal]} for this scan: ${absent.reason}`);
   const value = evidence[signal];
   if (value === undefined || value === null || !Number.isFinite(value)) throw new Error(`no ${SIGNAL_LABELS[signal]} for this scan`);
-  const training = calibration.scans.map((s) => s.outputs[signal]).filter((v): v is number => Number.isFinite(v));
-  if (training.length < 2) throw new Error(`the calibration holds no ${SIGNAL_LABELS[signal]} values: run \`attune calibrate\` again`);
-  const trainingMax = Math.max(...training);
-  return { signal, value, percentile: percentileAmong(value, training), trainingMax, ratio: trainingMax > 0 ? value / trainingMax : Infinity };
+  const reference = readingReference(calibration, o.exclude);
+  const values = reference.scans.map((s) => s.outputs[signal]).filter((v): v is number => Number.isFinite(v));
+  if (values.length < 2) throw new Error(`the calibration holds no ${SIGNAL_LABELS[signal]} values: run \`attune calibrate\` again`);
+  const trainingMax = Math.max(...values);
+  return {
+    signal, value, percentile: percentileAmong(value, values), trainingMax, ratio: trainingMax > 0 ? value / trainingMax : Infinity,
+    reference: reference.kind, referenceScans: values.length,
+  };
 }

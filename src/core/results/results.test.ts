@@ -16,7 +16,7 @@ describe('maskChanges', () => {
 });
 
 describe('describeSignalReading', () => {
-  const reading = (value: number, trainingMax: number): SignalReading => ({ signal: 'tumourEntropy', value, percentile: 50, trainingMax, ratio: value / trainingMax });
+  const reading = (value: number, trainingMax: number): SignalReading => ({ signal: 'tumourEntropy', value, percentile: 50, trainingMax, ratio: value / trainingMax, reference: 'training', referenceScans: 10 });
   it('says "within" up to the highest training scan and "beyond" above it, never near/far', () => {
     expect(describeSignalReading(reading(0.1, 0.2)).level).toBe('within');
     expect(describeSignalReading(reading(0.2, 0.2)).level).toBe('within');
@@ -108,7 +108,7 @@ describe('caseSummaryMasks', () => {
     const dims = [4, 1, 1] as const;
     const ref = Uint8Array.from([1, 2, 4, 0]);
     const pred = Uint8Array.from([1, 2, 2, 0]);
-    const s = caseSummaryMasks([{ name: 'A', labels: pred }], { dims, spacingMm: [1, 1, 1], voxelMl: 0.001 }, ref, { signal: 'tumourEntropy', value: 0.3, percentile: 100, trainingMax: 0.2, ratio: 1.5 }, 'kept the baseline');
+    const s = caseSummaryMasks([{ name: 'A', labels: pred }], { dims, spacingMm: [1, 1, 1], voxelMl: 0.001 }, ref, { signal: 'tumourEntropy', value: 0.3, percentile: 100, trainingMax: 0.2, ratio: 1.5, reference: 'training', referenceScans: 10 }, 'kept the baseline');
     const row = s.rows[0];
     expect(row.labels.map((l) => [l.key, l.voxels])).toEqual([['NCR', 1], ['ED', 2], ['ET', 0]]);
     expect(row.regions.map((r) => [r.key, r.voxels])).toEqual([['ET', 0], ['TC', 1], ['WT', 3]]);

@@ -40,16 +40,19 @@ export function describeSignalReading(r: BaselineReading): SignalWords {
       advice: `No reading: ${r.reason}. ${r.noTumour === 'scan' ? 'The model found no tumour in this scan; if you expected one, check the scans and the mask closely.' : 'Check the small tumour the mask shows closely.'}`,
     };
   }
+  // Held-out reference scans (issue 23) are in-domain scans the model did not learn from.
+  const heldOut = r.reference === 'held-out';
+  const scans = heldOut ? 'held-out in-domain scans' : 'training scans';
   if (r.ratio <= 1) {
     return {
       level: 'within',
-      label: 'within the training scans’ range',
-      advice: `At or below the highest value among the training scans (percentile ${r.percentile.toFixed(0)}): on this measure the scan looks like the ones the model learned from. That does not guarantee the mask; check it as usual.`,
+      label: `within the ${scans}’ range`,
+      advice: `At or below the highest value among the ${scans} (percentile ${r.percentile.toFixed(0)}): on this measure the scan looks like ${heldOut ? 'scans from the hospital the model was trained at' : 'the ones the model learned from'}. That does not guarantee the mask; check it as usual.`,
     };
   }
   return {
     level: 'beyond',
-    label: 'beyond every training scan',
-    advice: `${r.ratio.toFixed(1)}× the highest value among the training scans: on this measure the scan is unlike every scan the model learned from. Check the mask closely before trusting it.`,
+    label: `beyond every ${heldOut ? 'held-out in-domain scan' : 'training scan'}`,
+    advice: `${r.ratio.toFixed(1)}× the highest value among the ${scans}: on this measure the scan is unlike ${heldOut ? 'scans from the hospital the model was trained at' : 'every scan the model learned from'}. Check the mask closely before trusting it.`,
   };
 }

@@ -8,9 +8,17 @@ export interface CalibrationMeasurement {
   slices: number | 'all';
 }
 
-/** One training scan's measurements. */
+/** One calibration scan's measurements. */
 export interface CalibrationScan {
   name: string;
+  /**
+   * Whether the model trained on this scan (absent: it did — files written before issue 23
+   * held training scans only). Training scans make the feature reference (what BN adaptation
+   * on brain pixels aligns to, like the stored BN statistics); scans it did not train on make
+   * the reference a new scan's signals are read against, because a model's own training scans
+   * read lower than any scan it has not seen.
+   */
+  trained?: boolean;
   moments: FeatureMoments;
   /** Output-side signals of the source model on it (e.g. tumourEntropy). */
   outputs: Record<string, number>;
@@ -28,6 +36,28 @@ export interface Calibration {
   modelChecksum: string;
   measurement: CalibrationMeasurement;
   scans: CalibrationScan[];
+}
+
+/** The scans the model trained on: the feature reference. */
+export function trainingScans(c: Pick<Calibration, 'scans'>): CalibrationScan[] {
+  return c.scans.filter((s) => s.trained !== false);
+}
+
+/** Which scans a signal reading compares against, and what they are. */
+export interface ReadingReference {
+  scans: CalibrationScan[];
+  /** 'held-out': scans the model did not train on; 'training': its own training scans (a calibration without held-out scans). */
+  kind: 'held-out' | 'training';
+}
+
+/**
+ * The scans a new scan's signals are read against: the held-out (not trained on) scans when
+ * the calibration has at least two besides `exclude` (a held-out scan is never read against
+ * itself), else the training scans.
+ */
+export function readingReference(c: Pick<Calibration, 'scans'>, exclude: readonly string[] = []): ReadingReference {
+  const heldOut = c.scans.filter((s) => s.trained === false && !exclude.includes(s.name));
+  return heldOut.length >= 2 ? { scans: heldOut, kind: 'held-out' } : { scans: trainingScans(c).filter((s) => !exclude.includes(s.name)), kind: 'training' };
 }
 
 /** Per layer and channel: the training scans' mean of μ and of σ², and the between-scan spread of μ and of log σ². */
@@ -86,7 +116,7 @@ export function parseCalibration(json: unknown, modelChecksum: string): Calibrat
 
 /** The calibration's brain-pixel reference as tensors: the `pixels: 'brain'` adaptation's target (caller disposes). */
 export function brainReferenceTensors(calibration: Calibration): BnReference {
-  const ref = featureReference(calibration.scans);
+  const ref = featureReference(trainingScans(calibration));
   return Object.fromEntries(Object.entries(ref).map(([l, r]) => [l, { mean: tf.tensor1d(r.mean), variance: tf.tensor1d(r.variance) }]));
 }
 

@@ -2,7 +2,7 @@ import type { AttuneModel } from '../model/decodeModel.ts';
 import type { Segmentation } from '../model/segmentCase.ts';
 import type { PreprocessedCase } from '../preprocess/index.ts';
 import { shallowLayers } from '../tta/parameters.ts';
-import { featureReference, type Calibration, type CalibrationMeasurement, type FeatureReference } from './calibration.ts';
+import { featureReference, trainingScans, type Calibration, type CalibrationMeasurement, type FeatureReference } from './calibration.ts';
 import { featureKl } from './featureKl.ts';
 import { measureFeatureMoments, type FeatureMoments } from './featureMoments.ts';
 import { featureZScore } from './featureZScore.ts';
@@ -42,6 +42,13 @@ export interface AdaptedEvidence {
   tumourVoxels: number;
   volumeChange: number;
   lossDrop: number;
+  /**
+   * Flip disagreement of the adapted model (FLIP_SLICES slices; null: no tumour on them).
+   * Neither TENT's nor BN adaptation's objective sees the mirrored scan, so unlike the
+   * entropy change it is not what the adaptation optimised. Absent in records made before
+   * it was measured (issue 15).
+   */
+  flipDisagreement?: number | null;
 }
 
 export function featureSignals(moments: FeatureMoments, reference: FeatureReference): { featureKl: number; featureZ: number } {
@@ -62,7 +69,7 @@ export async function baselineEvidence(
   let features = {};
   if (o.calibration) {
     const moments = await measureFeatureMoments(model, pre, { ...o.calibration.measurement, passSize: o.passSize });
-    features = featureSignals(moments, o.reference ?? featureReference(o.calibration.scans));
+    features = featureSignals(moments, o.reference ?? featureReference(trainingScans(o.calibration)));
   }
   const u = baseline.uncertainty;
   return {
@@ -73,6 +80,19 @@ export async function baselineEvidence(
     tumourVoxels: u.tumourVoxels,
     flipDisagreement: await measureFlipDisagreement(model.weights, model.arch, pre, { slices: FLIP_SLICES, passSize: o.passSize }),
   };
+}
+
+/** `adaptedEvidence` plus the adapted model's flip disagreement (two forward passes of FLIP_SLICES slices). */
+export async function measureAdaptedEvidence(
+  model: AttuneModel,
+  pre: PreprocessedCase,
+  baseline: Segmentation,
+  adapted: Segmentation,
+  run: { lossCurve: readonly number[]; chosenIteration: number; weights: AttuneModel['weights']; bnStatisticsOverride?: Parameters<typeof measureFlipDisagreement>[3]['bnStatisticsOverride'] },
+  o: { passSize?: number } = {},
+): Promise<AdaptedEvidence> {
+  const flipDisagreement = await measureFlipDisagreement(run.weights, model.arch, pre, { slices: FLIP_SLICES, passSize: o.passSize, bnStatisticsOverride: run.bnStatisticsOverride });
+  return { ...adaptedEvidence(baseline, adapted, run), flipDisagreement };
 }
 
 export function adaptedEvidence(baseline: Segmentation, adapted: Segmentation, run: { lossCurve: readonly number[]; chosenIteration: number }): AdaptedEvidence {

@@ -1,7 +1,7 @@
 export { measureFeatureMoments, type FeatureMoments, type FeatureMomentsOptions } from './featureMoments.ts';
 export {
-  average, brainReferenceTensors, disposeReference, featureReference, parseCalibration, std,
-  type Calibration, type CalibrationMeasurement, type CalibrationScan, type FeatureReference,
+  average, brainReferenceTensors, disposeReference, featureReference, parseCalibration, readingReference, std, trainingScans,
+  type Calibration, type CalibrationMeasurement, type CalibrationScan, type FeatureReference, type ReadingReference,
 } from './calibration.ts';
 export { featureKl } from './featureKl.ts';
 export { featureZScore } from './featureZScore.ts';
@@ -11,6 +11,6 @@ export { lossDrop } from './lossDrop.ts';
 export { tumourEntropy } from './tumourEntropy.ts';
 export { percentileAmong } from './percentile.ts';
 export {
-  FLIP_SLICES, adaptedEvidence, baselineEvidence, defaultMeasurement, featureSignals,
+  FLIP_SLICES, adaptedEvidence, baselineEvidence, measureAdaptedEvidence, defaultMeasurement, featureSignals,
   type AdaptedEvidence, type BaselineEvidence,
 } from './evidence.ts';
