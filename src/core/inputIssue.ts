@@ -27,6 +27,7 @@ export type InputIssueCode =
   | 'run-in-progress'
   | 'registration-failed'
   | 'poor-registration'
+  | 'implausible-brain-mask'
   // DICOM in (src/core/dicom): what is wrong with a dropped study, before or after dcm2niix.
   | 'not-dicom'
   | 'dicom-compressed'

@@ -20,6 +20,12 @@ export interface StudyRegistrationOptions {
   settings?: Partial<RigidRegistrationSettings>;
   /** Called as each step starts, with its name (for progress and timings). */
   onStep?: (step: string) => void;
+  /**
+   * The T1Gd as registered to the skull-stripped atlas: its brain only (raw input keeps the
+   * skull in `study.t1ce`, and the T1, T2 and FLAIR register to that, skull to skull: like with
+   * like both times). Default `study.t1ce` (input already stripped).
+   */
+  atlasMoving?: ScalarVolume;
 }
 
 export interface ModalityRegistration {
@@ -66,12 +72,13 @@ export async function registerStudy(study: StudyVolumes, atlas: ScalarVolume, re
 
   const small = await step('downsample', () => ({
     atlas: downsampleForRegistration(atlas, mm),
+    atlasMoving: options.atlasMoving ? downsampleForRegistration(options.atlasMoving, mm) : null,
     t1: downsampleForRegistration(study.t1, mm),
     t1ce: downsampleForRegistration(study.t1ce, mm),
     t2: downsampleForRegistration(study.t2, mm),
     flair: downsampleForRegistration(study.flair, mm),
   }));
-  const atlasToT1ce = await step('register T1Gd → atlas', () => registrar.registerRigid(small.atlas, small.t1ce, options.settings));
+  const atlasToT1ce = await step('register T1Gd → atlas', () => registrar.registerRigid(small.atlas, small.atlasMoving ?? small.t1ce, options.settings));
   const toT1ce: Partial<Record<Modality, WorldMap>> = {};
   for (const m of ['t1', 't2', 'flair'] as const) {
     toT1ce[m] = await step(`register ${NAMES[m]} → T1Gd`, () => registrar.registerRigid(small.t1ce, small[m], options.settings));
@@ -81,7 +88,9 @@ export async function registerStudy(study: StudyVolumes, atlas: ScalarVolume, re
   const modalities = {} as Record<Modality, ModalityRegistration>;
   const t1ceOnAtlas = await step('resample T1Gd', () => resampleLinear(study.t1ce, grid, atlasToT1ce));
   const t1ceMask = foregroundMask(t1ceOnAtlas);
-  const atlasQuality = registrationQuality(atlasOnGrid, t1ceOnAtlas, foregroundMask(atlasOnGrid), t1ceMask, fieldOfView(study.t1ce.grid, grid, atlasToT1ce));
+  // The atlas step is judged on what was registered to the atlas: the brain.
+  const registeredOnAtlas = options.atlasMoving ? resampleLinear(options.atlasMoving, grid, atlasToT1ce) : t1ceOnAtlas;
+  const atlasQuality = registrationQuality(atlasOnGrid, registeredOnAtlas, foregroundMask(atlasOnGrid), foregroundMask(registeredOnAtlas), fieldOfView(study.t1ce.grid, grid, atlasToT1ce));
   modalities.t1ce = {
     atlasToNative: atlasToT1ce,
     onAtlas: t1ceOnAtlas,

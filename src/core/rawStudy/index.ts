@@ -1,0 +1,5 @@
+export { BRAIN_ML, prepareRawStudy, type PreparedStudy, type RawStudyDependencies, type RawStudyOptions } from './prepareRawStudy.ts';
+export type { SkullStripper } from './skullStripper.ts';
+export { atlasCaseFiles, maskOnT1ce } from './atlasCase.ts';
+export { needsRawPipeline, RAW_STUDY_CODES } from './needsRawPipeline.ts';
+export { studyFromFiles } from './studyFromFiles.ts';
