@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Page, type Worker } from '@playwright/test';
 import { makeTinyModelFiles } from '../src/core/model/testing/tinyModel.ts';
 import type { InputFile } from '../src/core/index.ts';
 import type { Calibration } from '../src/core/signals/index.ts';
@@ -34,8 +34,16 @@ export const test = base.extend<{ foreignRequests: string[]; cspViolations: stri
       const watch = (msg: { type(): string; text(): string }) => {
         if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) violations.push(msg.text());
       };
+      // Chromium logs a worker's violations to DevTools' log, which Playwright forwards for
+      // pages only: each worker is asked to report its own (securitypolicyviolation) on its console.
+      const watchWorker = (w: Worker) => {
+        w.on('console', watch);
+        w.evaluate(() => {
+          self.addEventListener('securitypolicyviolation', (e) => console.error(`Content Security Policy (in a worker): ${e.effectiveDirective} blocked ${e.blockedURI.slice(0, 80)}`));
+        }).catch(() => undefined); // a worker that is already gone has nothing left to report
+      };
       context.on('console', watch);
-      context.on('page', (p) => p.on('worker', (w) => w.on('console', watch)));
+      context.on('page', (p) => p.on('worker', watchWorker));
       await use(violations);
       expect(violations, 'Content-Security-Policy violations').toEqual([]);
     },

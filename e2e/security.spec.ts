@@ -14,7 +14,7 @@ test('the Content-Security-Policy is sent, written into the page, and enforced',
   expect(response!.headers()['content-security-policy']).toBe(CONTENT_SECURITY_POLICY_HEADER);
   expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toBe(CONTENT_SECURITY_POLICY);
   expect(CONTENT_SECURITY_POLICY).toContain("default-src 'self'");
-  expect(CONTENT_SECURITY_POLICY).toContain("connect-src 'self';");
+  expect(CONTENT_SECURITY_POLICY).toContain("connect-src 'self' data:;");
   expect(CONTENT_SECURITY_POLICY).not.toMatch(/https?:|\*|'unsafe-eval'/);
 
   const blocked = await page.evaluate(async () => {
