@@ -41,6 +41,30 @@ test('the Content-Security-Policy is sent, written into the page, and enforced',
   foreignRequests.splice(0, foreignRequests.length, ...foreignRequests.filter((u) => !u.startsWith('https://example.org/')));
 });
 
+test('a violation inside a worker fails a test too (the fixture has each worker report its own)', async ({ page, cspViolations, foreignRequests }) => {
+  await page.goto('/');
+  // A worker (blob:, as tfjs's threads are) that tries to send data elsewhere when told to.
+  const [worker] = await Promise.all([
+    page.waitForEvent('worker', (w) => w.url().startsWith('blob:') && !w.url().includes('pthread')),
+    page.evaluate(() => {
+      const code = "onmessage = async () => postMessage(await fetch('https://example.org/from-worker').then(() => 'sent', (e) => 'refused: ' + e.name));";
+      (window as unknown as { probe: Worker }).probe = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
+    }),
+  ]);
+  await worker.evaluate(() => undefined); // after the fixture's own evaluation in this worker: its listener is in place
+  const outcome = await page.evaluate(() => {
+    const probe = (window as unknown as { probe: Worker }).probe;
+    return new Promise<string>((resolve) => {
+      probe.onmessage = (e) => resolve(e.data);
+      probe.postMessage('go');
+    });
+  });
+  expect(outcome).toBe('refused: TypeError');
+  await expect.poll(() => cspViolations).toContain('Content Security Policy (in a worker): connect-src blocked https://example.org/from-worker');
+  cspViolations.splice(0, cspViolations.length);
+  foreignRequests.splice(0, foreignRequests.length, ...foreignRequests.filter((u) => !u.startsWith('https://example.org/')));
+});
+
 test('load, run and export: every request the page and its workers make goes to this origin', async ({ page, context, baseURL }) => {
   test.setTimeout(180_000);
   const origin = new URL(baseURL!).origin;
