@@ -8,7 +8,7 @@ import { dropFiles } from './helpers.ts';
  * Every e2e test runs with three guards:
  * - privacy: every request the page, its workers or its service worker make has the app's
  *   own origin (blob: URLs of that origin included); anything else fails the test;
- * - the Content-Security-Policy (csp.ts) blocked nothing: the app works within it. A test
+ * - the Content-Security-Policy (csp.ts) blocked nothing, in the page or its workers: the app works within it. A test
  *   that provokes violations on purpose removes the ones it expects from `cspViolations`;
  * - no uncaught page error.
  */
