@@ -38,9 +38,18 @@ const input = {
   registrationMm: phantom.registrationMm,
   outputGrid: phantom.outputGrid,
 };
+type Input = typeof input;
+/** Nothing to register: empty images, on which elastix itself fails. */
+const blank = (() => {
+  const empty = encode({ grid: { dims: [16, 16, 16], affine: [[3, 0, 0, -24], [0, 3, 0, -24], [0, 0, 3, -24], [0, 0, 0, 1]] }, values: new Float32Array(16 ** 3) });
+  return { ...input, study: Object.fromEntries(MODALITIES.map((m) => [m, empty])) as Input['study'], atlas: empty, outputGrid: empty.grid };
+})();
 
-/** The page's side of a run: decode the volumes, register through the client, report back what Node checks. */
-async function registerInPage(page: import('@playwright/test').Page, cancelAtStep: string | null) {
+/**
+ * The page's side of a run: decode the volumes, register through the page's one client
+ * (kept between runs, as the app would keep it), report back what Node checks.
+ */
+async function registerInPage(page: import('@playwright/test').Page, cancelAtStep: string | null, input: Input) {
   return page.evaluate(
     async ({ input, cancelAtStep }) => {
       const decode = (e: { grid: ScalarVolume['grid']; b64: string }) => {
@@ -51,7 +60,8 @@ async function registerInPage(page: import('@playwright/test').Page, cancelAtSte
       };
       const study = Object.fromEntries(Object.entries(input.study).map(([m, v]) => [m, decode(v)])) as never;
       const { RegistrationWorkerClient } = await window.attuneRegistration!();
-      const client = new RegistrationWorkerClient();
+      const held = window as unknown as { registrationClient?: InstanceType<typeof RegistrationWorkerClient> };
+      const client = (held.registrationClient ??= new RegistrationWorkerClient());
       const steps: { step: string; atMs: number }[] = [];
       const t0 = performance.now();
       const run = client.register(study, decode(input.atlas), {
@@ -73,7 +83,8 @@ async function registerInPage(page: import('@playwright/test').Page, cancelAtSte
         );
         return { ok: true as const, ms: performance.now() - t0, steps, timings: result.timings, modalities };
       } catch (error) {
-        return { ok: false as const, ms: performance.now() - t0, steps, error: { name: (error as Error).name, message: (error as Error).message } };
+        const { name, message, code } = error as Error & { code?: string };
+        return { ok: false as const, ms: performance.now() - t0, steps, error: { name, message, code } };
       }
     },
     { input, cancelAtStep },
@@ -97,19 +108,31 @@ function watch(page: import('@playwright/test').Page) {
 }
 
 test.describe('registration worker', () => {
-  test('cancel: terminates the worker mid-elastix, the promise says cancelled', async ({ page }) => {
+  test('cancel terminates the worker mid-elastix; the next run starts a fresh one; elastix failing is an input issue', async ({ page }) => {
     test.setTimeout(180_000);
     const seen = watch(page);
     await openWithTinyModel(page);
     // Cancelled as the second elastix call starts: the pipeline is loaded and the worker is busy in wasm.
-    const out = await registerInPage(page, 'register T1 → T1Gd');
+    const out = await registerInPage(page, 'register T1 → T1Gd', input);
     expect(out.ok).toBe(false);
-    expect(out.ok === false && out.error).toEqual({ name: 'RegistrationCancelled', message: 'Registration was cancelled.' });
+    expect(out.ok === false && out.error).toEqual({ name: 'RegistrationCancelled', message: 'Registration was cancelled.', code: undefined });
     expect(out.steps.map((s) => s.step)).toEqual(['downsample', 'register T1Gd → atlas', 'register T1 → T1Gd']);
     expect(seen.workers).toHaveLength(1);
     await expect.poll(() => seen.workers[0].closed, { message: 'the registration worker is terminated' }).toBe(true);
     // The pipeline came from the app's origin, once.
     expect(seen.pipeline.map((r) => new URL(r.url()).pathname)).toEqual(['/itk/elastix/elastix.wasm.zst', '/itk/elastix/elastix.js']);
+
+    // The same client's next run gets a fresh worker; elastix's own failure comes back as the input issue it is.
+    const failed = await registerInPage(page, null, blank);
+    expect(failed.ok).toBe(false);
+    expect(failed.ok === false && failed.error).toMatchObject({
+      name: 'InputError',
+      code: 'registration-failed',
+      // elastix itself ran (the pipeline loaded) and failed on the images.
+      message: 'Registration failed in elastix: elastix stopped on an internal error without giving a reason; check that both images show the head and overlap',
+    });
+    expect(seen.workers).toHaveLength(2);
+    expect(seen.workers[1].closed, 'a failed run leaves its worker for the next').toBe(false);
   });
 
   test.describe('offline, from the service worker\'s cache', () => {
@@ -136,7 +159,7 @@ test.describe('registration worker', () => {
       await expectBackend(page, 'wasm');
       expect(await page.evaluate(() => navigator.onLine)).toBe(false);
       const seen = watch(page);
-      const out = await registerInPage(page, null);
+      const out = await registerInPage(page, null, input);
       await context.setOffline(false);
       if (!out.ok) throw new Error(`registration failed in the browser: ${out.error.name}: ${out.error.message}`);
 
