@@ -3,6 +3,7 @@ import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { fileURLToPath } from 'node:url';
 import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_HEADER } from './csp.ts';
+import { elastixPipelinePlugin } from './elastixPipelinePlugin.ts';
 
 // @niivue/dcm2niix's exports map only exposes an entry that starts the package's own worker;
 // the app runs its Emscripten module and wasm in its own worker (src/worker/dicom.worker.ts),
@@ -28,8 +29,10 @@ export default defineConfig({
   plugins: [
     react(),
     cspMeta,
+    // elastix's wasm pipeline (registration, src/worker/registration.worker.ts) under fixed names.
+    elastixPipelinePlugin(),
     // Offline: a service worker precaches the whole app — code, the wasm binaries, the
-    // model (model.json + weights) and the demo case — so a laptop without network keeps
+    // model (model.json + weights), the demo case and elastix's pipeline (.zst) — so a laptop without network keeps
     // working after one visit. Everything is served from the app's own origin.
     VitePWA({
       registerType: 'autoUpdate',
@@ -45,7 +48,7 @@ export default defineConfig({
         icons: [{ src: 'favicon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
       },
       workbox: {
-        globPatterns: ['**/*.{html,js,css,svg,wasm,json,bin,gz,webmanifest}'],
+        globPatterns: ['**/*.{html,js,css,svg,wasm,zst,json,bin,gz,webmanifest}'],
         // The model weights (~8 MB) and each demo scan (~2 MB) exceed workbox's 2 MiB default.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',

@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Page, type Worker } from '@playwright/test';
 import { makeTinyModelFiles } from '../src/core/model/testing/tinyModel.ts';
 import type { InputFile } from '../src/core/index.ts';
 import type { Calibration } from '../src/core/signals/index.ts';
@@ -8,7 +8,7 @@ import { dropFiles } from './helpers.ts';
  * Every e2e test runs with three guards:
  * - privacy: every request the page, its workers or its service worker make has the app's
  *   own origin (blob: URLs of that origin included); anything else fails the test;
- * - the Content-Security-Policy (csp.ts) blocked nothing: the app works within it. A test
+ * - the Content-Security-Policy (csp.ts) blocked nothing, in the page or its workers: the app works within it. A test
  *   that provokes violations on purpose removes the ones it expects from `cspViolations`;
  * - no uncaught page error.
  */
@@ -34,8 +34,16 @@ export const test = base.extend<{ foreignRequests: string[]; cspViolations: stri
       const watch = (msg: { type(): string; text(): string }) => {
         if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) violations.push(msg.text());
       };
+      // Chromium logs a worker's violations to DevTools' log, which Playwright forwards for
+      // pages only: each worker is asked to report its own (securitypolicyviolation) on its console.
+      const watchWorker = (w: Worker) => {
+        w.on('console', watch);
+        w.evaluate(() => {
+          self.addEventListener('securitypolicyviolation', (e) => console.error(`Content Security Policy (in a worker): ${e.effectiveDirective} blocked ${e.blockedURI.slice(0, 80)}`));
+        }).catch(() => undefined); // a worker that is already gone has nothing left to report
+      };
       context.on('console', watch);
-      context.on('page', (p) => p.on('worker', (w) => w.on('console', watch)));
+      context.on('page', (p) => p.on('worker', watchWorker));
       await use(violations);
       expect(violations, 'Content-Security-Policy violations').toEqual([]);
     },

@@ -1,28 +1,16 @@
 /// <reference lib="webworker" />
 /**
  * Registration off the main thread (issue 21, item 2): one `register` message with the four
- * native series and the atlas → `step` events → one `result` (maps, the series on the atlas
- * grid, quality) or `error`. Cancel = terminate this worker: an elastix call cannot be
- * interrupted from inside. NOT YET WIRED INTO THE APP OR TESTED IN CHROMIUM (see
- * src/core/registration/README.md, "Browser side").
+ * native series and the atlas → `step` events → one `result` (maps, the series on the output
+ * grid, quality) or `error`. elastix runs in this worker's own thread (webWorker: false), its
+ * pipeline loaded from the app's origin; cancel = terminate this worker (an elastix call
+ * cannot be interrupted from inside). Driven by `registrationClient.ts`; not yet part of the
+ * page's flow (see src/core/registration/README.md, "Browser side").
  */
 import { InputError } from '../core/inputIssue.ts';
-import { registerStudy, type ScalarVolume, type StudyRegistration, type StudyVolumes } from '../core/registration/index.ts';
+import { registerStudy } from '../core/registration/index.ts';
 import { elastixBrowserRegistrar } from './elastixBrowserRegistrar.ts';
-
-export interface RegistrationRequest {
-  type: 'register';
-  study: StudyVolumes;
-  atlas: ScalarVolume;
-  /** Absolute URL of the app's own copy of @itk-wasm/elastix's dist/pipelines/. */
-  pipelinesBaseUrl: string;
-  registrationMm?: number;
-}
-
-export type RegistrationEvent =
-  | { type: 'step'; step: string }
-  | { type: 'result'; result: StudyRegistration }
-  | { type: 'error'; code: string | null; message: string };
+import type { RegistrationEvent, RegistrationRequest } from './registrationProtocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (event: RegistrationEvent, transfer: Transferable[] = []) => scope.postMessage(event, transfer);
@@ -34,6 +22,8 @@ scope.onmessage = async (message: MessageEvent<RegistrationRequest>) => {
     const registrar = elastixBrowserRegistrar(request.pipelinesBaseUrl);
     const result = await registerStudy(request.study, request.atlas, registrar, {
       registrationMm: request.registrationMm,
+      settings: request.settings,
+      outputGrid: request.outputGrid,
       onStep: (step) => post({ type: 'step', step }),
     });
     post({ type: 'result', result }, Object.values(result.modalities).map((m) => m.onAtlas.buffer));

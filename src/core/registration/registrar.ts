@@ -32,9 +32,19 @@ export function elastixRegistrar(runElastix: RunElastix): Registrar {
       try {
         result = await runElastix([rigidParameterMap(settings)], { fixed: toItkImage(fixed, 'fixed'), moving: toItkImage(moving, 'moving') });
       } catch (error) {
-        throw new InputError('registration-failed', `Registration failed in elastix: ${(error as Error).message}`);
+        throw new InputError('registration-failed', `Registration failed in elastix: ${elastixFailure(error)}`);
       }
       return worldMapFromElastix(result.transformParameterObject as ParameterMap[]);
     },
   };
+}
+
+/**
+ * What went wrong, in words. The pipeline's release build throws a C++ exception as a bare
+ * number, with nothing on stderr (measured: empty images), which would otherwise read "undefined".
+ */
+function elastixFailure(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'number') return 'elastix stopped on an internal error without giving a reason; check that both images show the head and overlap';
+  return String(error);
 }
