@@ -30,6 +30,8 @@ export interface SkullStripResult {
    */
   alreadyStripped: boolean;
   seconds: number;
+  /** Of which the network (the rest: conform, crop, clean-up, mask back). */
+  networkSeconds: number;
   /** The box (on the 256³ conformed grid) the network ran on; null when it did not run. */
   box: Box | null;
 }
@@ -48,7 +50,7 @@ export async function stripSkull(volume: NiftiVolume, model: MeshnetModel, optio
     const values = physicalValues(volume);
     const brainMask = new Uint8Array(values.length);
     for (let v = 0; v < values.length; v++) brainMask[v] = values[v] !== 0 ? 1 : 0;
-    return { brainMask, grid, alreadyStripped: true, seconds: seconds(), box: null };
+    return { brainMask, grid, alreadyStripped: true, seconds: seconds(), networkSeconds: 0, box: null };
   }
   const conformed = conformForMindgrab(scalarVolumeOf(volume));
   quantileNormalise(conformed.values);
@@ -58,13 +60,15 @@ export async function stripSkull(volume: NiftiVolume, model: MeshnetModel, optio
   const input = cropTo(conformed.values, dims, box);
   const [sx, sy, sz] = box.size;
   // The box's i, j, k are the network's W, H, D (see mindgrabGrid).
+  const networkStarted = performance.now();
   const probability = await runMeshnet(model, input, [sz, sy, sx], options);
+  const networkSeconds = (performance.now() - networkStarted) / 1000;
   let mask = largestComponent(thresholdMask(probability, options.threshold ?? 0.5), box.size);
   if (options.fillHoles ?? true) mask = fillHoles(mask, box.size);
   const full = uncropFrom(mask, dims, box);
   const IDENTITY = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
   const brainMask = resampleNearest(full, conformed.grid, grid, IDENTITY, 0);
-  return { brainMask, grid, alreadyStripped: false, seconds: seconds(), box };
+  return { brainMask, grid, alreadyStripped: false, seconds: seconds(), networkSeconds, box };
 }
 
 /** True when the scan is 0 on at least half of its outer faces, as stripped scans are. */
