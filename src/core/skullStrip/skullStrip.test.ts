@@ -8,8 +8,9 @@ import { applyToPoint, gridOf, maskDice } from '../registration/index.ts';
 import { readNifti } from '../volume/index.ts';
 import {
   conv3dByDepthShift, cropTo, depthTaps, fillHoles, gelu, headBox, largestComponent, mindgrabGrid, parseMeshnet, quantileOf, runMeshnet,
-  stripSkull, thresholdMask, uncropFrom, type MeshnetModel,
+  isAlreadyStripped, stripSkull, thresholdMask, uncropFrom, type MeshnetModel,
 } from './index.ts';
+import { nonZeroBorderFraction } from '../validation/index.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -287,6 +288,19 @@ describe('stripSkull', () => {
     const result = await stripSkull({ ...volume, data: volume.data.map((v) => (v === 30 ? 0 : v)) as Int16Array }, poisoned);
     expect(result.alreadyStripped).toBe(true);
     expect(maskDice(result.brainMask, brain)).toBe(1);
+  });
+
+  it('a head with its air zeroed is not "already stripped": too much of it for a brain', async () => {
+    const ball = async (radiusMm: number) => {
+      const data = new Int16Array(60 * 60 * 60); // 4 mm voxels, 240 mm field of view
+      for (let k = 0, v = 0; k < 60; k++) for (let j = 0; j < 60; j++) for (let i = 0; i < 60; i++, v++) data[v] = 4 * Math.hypot(i - 29.5, j - 29.5, k - 29.5) < radiusMm ? 100 : 0;
+      return readNifti(niftiOf('ball.nii.gz', data, { dims: [60, 60, 60], spacingMm: [4, 4, 4] }), 'ball.nii.gz');
+    };
+    const brain = await ball(60); // ≈ 905 mL
+    const head = await ball(88); // ≈ 2854 mL, still 0 on every face
+    expect(nonZeroBorderFraction(head)).toBe(0);
+    expect(isAlreadyStripped(brain)).toBe(true);
+    expect(isAlreadyStripped(head)).toBe(false);
   });
 
   it("MindGrab's grid is 256³ 1 mm, centred on the scan, axes A, I, L", async () => {

@@ -1,4 +1,4 @@
-import { gridOf, resampleNearest, scalarVolumeOf, type Grid } from '../registration/index.ts';
+import { gridOf, resampleNearest, scalarVolumeOf, voxelMl, type Grid } from '../registration/index.ts';
 import { MAX_NONZERO_BORDER_FRACTION, nonZeroBorderFraction } from '../validation/index.ts';
 import { physicalValues, type NiftiVolume } from '../volume/index.ts';
 import { fillHoles, largestComponent, thresholdMask } from './brainMaskCleanup.ts';
@@ -24,9 +24,8 @@ export interface SkullStripResult {
   brainMask: Uint8Array;
   grid: Grid;
   /**
-   * The input was already skull-stripped (0 on at least half of its outer faces — the
-   * validation's `not-skull-stripped` rule, inverted): the mask is its non-zero voxels and
-   * no network ran.
+   * The input was already skull-stripped (`isAlreadyStripped`): the mask is its non-zero
+   * voxels and no network ran.
    */
   alreadyStripped: boolean;
   seconds: number;
@@ -71,7 +70,21 @@ export async function stripSkull(volume: NiftiVolume, model: MeshnetModel, optio
   return { brainMask, grid, alreadyStripped: false, seconds: seconds(), networkSeconds, box };
 }
 
-/** True when the scan is 0 on at least half of its outer faces, as stripped scans are. */
+/**
+ * Above this many mL of non-zero voxels a scan is a head, not a brain: stripped adult brains
+ * are 1.0–1.8 L (BraTS2021_00324's T1Gd: 1553 mL), a head with its air zeroed 3–4.5 L
+ * (brainchop's t1_crop.nii.gz: 3472 mL, 0 on its faces — the face rule alone calls it stripped).
+ */
+export const MAX_STRIPPED_BRAIN_ML = 2200;
+
+/**
+ * True when the scan looks skull-stripped already: 0 on at least half of its outer faces (the
+ * validation's `not-skull-stripped` rule, inverted) and no more non-zero voxels than a brain.
+ */
 export function isAlreadyStripped(volume: NiftiVolume): boolean {
-  return nonZeroBorderFraction(volume) <= MAX_NONZERO_BORDER_FRACTION;
+  if (nonZeroBorderFraction(volume) > MAX_NONZERO_BORDER_FRACTION) return false;
+  const values = physicalValues(volume);
+  let nonZero = 0;
+  for (let v = 0; v < values.length; v++) if (values[v] !== 0) nonZero++;
+  return nonZero * voxelMl(gridOf(volume)) <= MAX_STRIPPED_BRAIN_ML;
 }
