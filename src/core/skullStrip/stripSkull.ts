@@ -1,4 +1,4 @@
-import { gridOf, resampleNearest, scalarVolumeOf, voxelMl, type Grid } from '../registration/index.ts';
+import { gridOf, resampleNearest, scalarVolumeOf, voxelMl, type Grid, type ScalarVolume } from '../registration/index.ts';
 import { MAX_NONZERO_BORDER_FRACTION, nonZeroBorderFraction } from '../validation/index.ts';
 import { physicalValues, type NiftiVolume } from '../volume/index.ts';
 import { fillHoles, largestComponent, thresholdMask } from './brainMaskCleanup.ts';
@@ -51,11 +51,22 @@ export async function stripSkull(volume: NiftiVolume, model: MeshnetModel, optio
     for (let v = 0; v < values.length; v++) brainMask[v] = values[v] !== 0 ? 1 : 0;
     return { brainMask, grid, alreadyStripped: true, seconds: seconds(), networkSeconds: 0, box: null };
   }
-  const conformed = conformForMindgrab(scalarVolumeOf(volume));
+  const { brainMask, networkSeconds, box } = await stripSkullVolume(scalarVolumeOf(volume), model, options, volume.name);
+  return { brainMask, grid, alreadyStripped: false, seconds: seconds(), networkSeconds, box };
+}
+
+/**
+ * The network part of `stripSkull` on intensities on any grid (the raw pipeline's
+ * `SkullStripper` calls it; "already stripped" is the caller's question): conform, normalise,
+ * crop, network, clean-up, back onto `volume`'s grid.
+ */
+export async function stripSkullVolume(volume: ScalarVolume, model: MeshnetModel, options: SkullStripOptions = {}, name = 'the scan'): Promise<{ brainMask: Uint8Array; networkSeconds: number; box: Box }> {
+  const grid = volume.grid;
+  const conformed = conformForMindgrab(volume);
   quantileNormalise(conformed.values);
   const dims = conformed.grid.dims;
   const box = headBox(conformed.values, dims, options.cropFraction ?? 0.5, options.cropPadding ?? 20);
-  if (!box) throw new Error(`${volume.name}: nothing to strip (the scan is constant)`);
+  if (!box) throw new Error(`${name}: nothing to strip (the scan is constant)`);
   const input = cropTo(conformed.values, dims, box);
   const [sx, sy, sz] = box.size;
   // The box's i, j, k are the network's W, H, D (see mindgrabGrid).
@@ -67,7 +78,7 @@ export async function stripSkull(volume: NiftiVolume, model: MeshnetModel, optio
   const full = uncropFrom(mask, dims, box);
   const IDENTITY = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
   const brainMask = resampleNearest(full, conformed.grid, grid, IDENTITY, 0);
-  return { brainMask, grid, alreadyStripped: false, seconds: seconds(), networkSeconds, box };
+  return { brainMask, networkSeconds, box };
 }
 
 /**
