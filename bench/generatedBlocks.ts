@@ -14,6 +14,7 @@ import { EVALUATION_BEGIN, EVALUATION_END, EVALUATION_RUNS, renderEvaluation } f
 import { PRESET_RUNS } from '../src/cli/evaluation/presetChecks.ts';
 import { spliceReport } from '../src/cli/report/sections.ts';
 import { benchLogMarkdown, gpuMarkdown, parseBenchLog, parseTorchForwards, type GpuRecord } from './resultTables.ts';
+import { rawStudyMarkdown, readRawStudyRecords } from './rawStudyTable.ts';
 
 /** The repository root: every path below is relative to it. */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -59,6 +60,8 @@ const H200_RUNS = [
 ];
 const H200_TORCH = 'bench/results/2026-11-27-h200-pytorch.txt';
 const H200_NAME = 'bench/results 2026-11-27-h200';
+const RAW_STUDY_RUNS = 'bench/runs/rawStudy';
+const RAW_STUDY_NAME = 'bench/runs rawStudy';
 
 export const GENERATED_BLOCKS: GeneratedBlock[] = [
   benchLogBlock('bench/results/2026-11-27-npm-run-bench.log'),
@@ -73,6 +76,13 @@ export const GENERATED_BLOCKS: GeneratedBlock[] = [
       const columns = await Promise.all(H200_RUNS.map(async (r) => ({ ...r, record: JSON.parse(await read(r.file)) as GpuRecord })));
       return { markdown: gpuMarkdown(columns, { file: H200_TORCH, lines: parseTorchForwards(await read(H200_TORCH)) }), files: [] };
     },
+  },
+  {
+    name: RAW_STUDY_NAME,
+    begin: beginMarker(RAW_STUDY_NAME, RAW_STUDY_RUNS),
+    end: `<!-- ${RAW_STUDY_NAME}: end -->`,
+    records: [RAW_STUDY_RUNS],
+    render: async () => ({ markdown: rawStudyMarkdown(await readRawStudyRecords(join(ROOT, RAW_STUDY_RUNS)), RAW_STUDY_RUNS), files: [] }),
   },
   {
     name: 'attune report evaluation',
