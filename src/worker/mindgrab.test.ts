@@ -19,7 +19,7 @@ function serveModel(base: string, json: object, files: Record<string, Uint8Array
     requested.push(u);
     if (u === `${base}model.json`) return new Response(JSON.stringify(json));
     const name = u.startsWith(base) ? u.slice(base.length) : '';
-    return files[name] ? new Response(files[name]) : new Response('no', { status: 404 });
+    return files[name] ? new Response(files[name] as BodyInit) : new Response('no', { status: 404 });
   });
   return requested;
 }

@@ -60,14 +60,14 @@ function RawStudyProgress() {
   );
 }
 
-/** niivue label colours for the QC overlay: the study's brain translucent green, the atlas brain's outline magenta. */
+/** niivue label colours for the QC overlay: the study's brain outline green, the atlas brain's magenta. */
 const QC_COLORMAP = {
   R: [0, 40, 255],
-  G: [0, 220, 0],
+  G: [0, 230, 0],
   B: [0, 90, 255],
-  A: [0, 90, 255],
-  I: [0, QC_OVERLAY_VALUES.brain, QC_OVERLAY_VALUES.atlasOutline],
-  labels: ['', 'brain mask', 'atlas brain outline'],
+  A: [0, 255, 255],
+  I: [0, QC_OVERLAY_VALUES.brainOutline, QC_OVERLAY_VALUES.atlasOutline],
+  labels: ['', 'brain mask outline', 'atlas brain outline'],
 };
 
 const f2 = (x: number) => x.toFixed(2);
@@ -106,9 +106,9 @@ function RawStudyQc({ result, qc }: { result: RawStudyResult; qc: StudyQc }) {
       <h2>Check the prepared study before the model runs</h2>
       <p className="muted">
         The four series registered to the SRI24 atlas and resampled once onto its 240×240×155 1 mm grid (shown with the skull, as
-        registered). <span style={{ color: 'rgb(40,220,90)' }}>Green</span>: the brain mask ({prepared.stripped === 'model' ? 'MindGrab on the T1Gd' : 'the input was already skull-stripped'},{' '}
+        registered). <span style={{ color: 'rgb(40,200,90)' }}>Green</span>: the outline of the brain mask ({prepared.stripped === 'model' ? 'MindGrab on the T1Gd' : 'the input was already skull-stripped'},{' '}
         {prepared.brainMl.toFixed(0)} mL); <span style={{ color: 'rgb(255,0,255)' }}>magenta</span>: the outline of the atlas's brain. A
-        good result has the green brain filling the magenta outline, in every series.
+        good result has the two outlines close together, with the brain inside the green one and the skull outside it, in every series.
       </p>
       <div className="viewer__toolbar">
         <div className="segmented" role="radiogroup" aria-label="QC series">

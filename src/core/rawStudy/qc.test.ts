@@ -17,6 +17,12 @@ describe('maskOutline', () => {
     expect(outline[1 + 7 * (3 + 7 * 3)]).toBe(1); // a face
     expect(outline[0]).toBe(0); // outside the mask
   });
+  it('a wider outline goes that many voxels in', () => {
+    const dims: [number, number, number] = [9, 9, 9];
+    const cube = new Uint8Array(729);
+    for (let k = 1; k <= 7; k++) for (let j = 1; j <= 7; j++) for (let i = 1; i <= 7; i++) cube[i + 9 * (j + 9 * k)] = 1;
+    expect(maskOutline(cube, dims, 2).reduce((a, b) => a + b, 0)).toBe(343 - 27); // 7³ less its 3³ core
+  });
   it('a mask reaching the grid edge is outlined there', () => {
     const full = new Uint8Array(27).fill(1);
     const outline = maskOutline(full, [3, 3, 3]);
@@ -84,16 +90,17 @@ describe('studyQc', () => {
 });
 
 describe('qcOverlay', () => {
-  it("draws the atlas brain's outline over the study's brain mask", () => {
-    const dims: [number, number, number] = [5, 5, 5];
-    const atlas = new Uint8Array(125);
-    for (let k = 1; k <= 3; k++) for (let j = 1; j <= 3; j++) for (let i = 1; i <= 3; i++) atlas[i + 5 * (j + 5 * k)] = 1;
-    const brain = new Uint8Array(125).fill(1, 0, 125);
-    const o = qcOverlay(brain, atlas, dims);
-    expect(o[2 + 5 * (2 + 5 * 2)]).toBe(1); // inside the atlas brain: the study's brain
-    expect(o[1 + 5 * (2 + 5 * 2)]).toBe(2); // the atlas outline
-    expect(o[0]).toBe(1);
-    expect(qcOverlay(new Uint8Array(125), new Uint8Array(125), dims).every((v) => v === 0)).toBe(true);
+  it("draws the study brain's outline and the atlas brain's over it", () => {
+    const dims: [number, number, number] = [7, 7, 7];
+    const atlas = new Uint8Array(343);
+    for (let k = 2; k <= 4; k++) for (let j = 2; j <= 4; j++) for (let i = 2; i <= 4; i++) atlas[i + 7 * (j + 7 * k)] = 1;
+    const brain = new Uint8Array(343).fill(1);
+    const o = qcOverlay(brain, atlas, dims, 1);
+    expect(o[3 + 7 * (3 + 7 * 3)]).toBe(0); // inside both: no line
+    expect(o[2 + 7 * (3 + 7 * 3)]).toBe(2); // the atlas outline
+    expect(o[0]).toBe(1); // the study brain's outline (the grid's edge here)
+    expect(o[1 + 7 * (3 + 7 * 3)]).toBe(0); // inside the study brain, outside the atlas's
+    expect(qcOverlay(new Uint8Array(343), new Uint8Array(343), dims).every((v) => v === 0)).toBe(true);
   });
 });
 
