@@ -132,3 +132,34 @@ test('a raw study: offer → cancel → prepare → QC → Accept → Run → th
   for (const u of [...assetRequests, ...pipeline.map((r) => r.url())]) expect(new URL(u).origin).toBe(origin);
   console.log(`raw phantom study prepared in ${preparedSeconds.toFixed(0)} s (Chromium, wasm)`);
 });
+
+test('a poor registration is shown as poor and blocks Accept with its reason; Redo prepares again; Cancel goes back to the offer', async ({ page }) => {
+  test.setTimeout(900_000);
+  await serveRawStudyAssets(page);
+  const workers = watchRawWorkers(page);
+  await openWithTinyModel(page);
+  // The FLAIR shows another, 25 % smaller head: no rigid map overlays it on the T1Gd.
+  await dropFiles(page, rawPhantomStudy({ flairOfAnotherHead: true }).files);
+  await page.getByTestId('prepare-raw-study').click();
+  const qc = page.getByTestId('raw-study-qc');
+  await expect(qc).toBeVisible({ timeout: 780_000 });
+  await expect(qc).toHaveAttribute('data-acceptable', 'false');
+  await expect(page.getByTestId('qc-flair')).toHaveAttribute('data-passes', 'false');
+  for (const m of ['t1ce', 't1', 't2']) await expect(page.getByTestId(`qc-${m}`)).toHaveAttribute('data-passes', 'true');
+  await expect(page.getByTestId('qc-blockers')).toContainText(/^FLAIR onto the T1Gd: the registration looks wrong \(brain overlap 0\.\d\d, below 0\.95\)/);
+  await expect(page.getByTestId('raw-study-accept')).toBeDisabled();
+
+  // Redo: the same dropped files prepared again, in the same worker (nothing was cancelled).
+  await page.getByTestId('raw-study-redo').click();
+  await expect(page.getByTestId('raw-study-progress')).toBeVisible();
+  await expect(qc).toBeVisible({ timeout: 780_000 });
+  await expect(qc).toHaveAttribute('data-acceptable', 'false');
+  expect(workers).toHaveLength(1);
+
+  // Cancel on the QC screen: back to the Checks and the offer; the case was never replaced.
+  await page.getByTestId('raw-study-cancel').click();
+  await expect(qc).toHaveCount(0);
+  await expect(page.getByTestId('prepare-raw-study')).toBeVisible();
+  await expect(page.getByTestId('case-ready')).toHaveCount(0);
+  await expect(page.getByTestId('run')).toBeDisabled();
+});

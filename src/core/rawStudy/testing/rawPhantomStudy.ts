@@ -48,8 +48,9 @@ export interface RawPhantomStudy {
  * the whole raw pipeline in the browser: skull and scalp around the brain, each series moved
  * by a known rigid motion (the T1Gd 9–14° per axis and ~14 mm; the others a further 3–5°,
  * 3–5 mm) on its own thick-slice oblique grid. Deterministic. Tests only.
+ * `flairOfAnotherHead`: the FLAIR shows a head 25 % smaller (a series from another patient).
  */
-export function rawPhantomStudy(): RawPhantomStudy {
+export function rawPhantomStudy(options: { flairOfAnotherHead?: boolean } = {}): RawPhantomStudy {
   const t1ce = compose(rotationX(deg(12)), rotationY(deg(-9)), rotationZ(deg(14)), translation([8, -6, 10]));
   const seriesToHead: Record<Modality, Mat4> = {
     t1ce,
@@ -57,6 +58,9 @@ export function rawPhantomStudy(): RawPhantomStudy {
     t2: compose(rotationX(deg(5)), rotationY(deg(4)), rotationZ(deg(-3)), translation([5, 3, -4]), t1ce),
     flair: compose(rotationX(deg(-3)), rotationY(deg(-5)), rotationZ(deg(4)), translation([-3, -5, 4]), t1ce),
   };
+  // A FLAIR of another (a 25 % smaller) head: no rigid map can overlay it on the T1Gd, so its
+  // registration must be judged poor (brain overlap ~0.6 at best).
+  if (options.flairOfAnotherHead) seriesToHead.flair = compose(seriesToHead.flair, [[4 / 3, 0, 0, 0], [0, 4 / 3, 0, 0], [0, 0, 4 / 3, 0], [0, 0, 0, 1]]);
   const grids: Record<Modality, Grid> = {
     t1ce: scannerGrid([76, 84, 38], [2.5, 2.5, 5], -6, [0, -4, 2]),
     t1: scannerGrid([74, 82, 36], [2.6, 2.6, 5], 4, [1, 2, 3]),
