@@ -72,9 +72,12 @@ scope.onmessage = async (message: MessageEvent<RawStudyRequest>) => {
         },
       },
     );
-    post({ type: 'step', step: "the atlas's brain on its grid" });
+    const outlineStep = "the atlas's brain on its grid";
+    post({ type: 'step', step: outlineStep });
+    const t1 = performance.now();
     const atlasBrain = atlasBrainOnGrid(atlas, prepared.grid);
-    const result = { prepared: { ...prepared, timings: [{ step: 'load MindGrab and the atlas', ms: loadMs }, ...prepared.timings] }, atlasBrain, backend: backend! };
+    const timings = [{ step: 'load MindGrab and the atlas', ms: loadMs }, ...prepared.timings, { step: outlineStep, ms: performance.now() - t1 }];
+    const result = { prepared: { ...prepared, timings }, atlasBrain, backend: backend! };
     const buffers = new Set<ArrayBufferLike>([
       atlasBrain.buffer,
       prepared.brainOnAtlas.buffer,
