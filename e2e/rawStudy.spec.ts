@@ -163,3 +163,23 @@ test('a poor registration is shown as poor and blocks Accept with its reason; Re
   await expect(page.getByTestId('case-ready')).toHaveCount(0);
   await expect(page.getByTestId('run')).toBeDisabled();
 });
+
+/**
+ * On WebGPU (the app's own choice when Chromium offers an adapter; here a software one): the
+ * raw-study worker strips on WebGPU, and a GPU failure there redoes the study on wasm and says
+ * why. Measured here: the stand-in model has one channel, so skullStrip's chunking puts the
+ * whole crop (148 slices) in one batched Conv2D, and tfjs-webgpu refuses it ("Dispatch size
+ * exceeds WebGPU limits in Y or Z dimension") — the fallback is what this test sees.
+ */
+test('on WebGPU: a GPU failure during the skull strip redoes it on wasm, says why, and the study still passes QC', async ({ page }) => {
+  test.setTimeout(900_000);
+  await serveRawStudyAssets(page);
+  await openWithTinyModel(page, { backend: 'webgpu' });
+  await dropFiles(page, phantom.files);
+  await page.getByTestId('prepare-raw-study').click();
+  const qc = page.getByTestId('raw-study-qc');
+  await expect(qc).toBeVisible({ timeout: 780_000 });
+  await expect(page.getByTestId('qc-timings')).toContainText(/skull strip on WebAssembly: WebGPU failed during the skull strip \(Dispatch size exceeds WebGPU limits[^)]*\); redone on wasm/);
+  await expect(qc).toHaveAttribute('data-acceptable', 'true');
+  await expect(qc).toContainText(/MindGrab on the T1Gd, (6[5-9]\d|7\d\d|8[0-4]\d) mL/);
+});

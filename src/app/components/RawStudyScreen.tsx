@@ -158,7 +158,8 @@ function RawStudyQc({ result, qc }: { result: RawStudyResult; qc: StudyQc }) {
       )}
       <details data-testid="qc-timings">
         <summary>
-          Took {totalS.toFixed(1)} s (skull strip on {result.backend === 'webgpu' ? 'WebGPU' : 'WebAssembly'})
+          Took {totalS.toFixed(1)} s (skull strip on {result.backend === 'webgpu' ? 'WebGPU' : 'WebAssembly'}
+          {result.backend !== 'webgpu' && raw.backendReason ? `: ${raw.backendReason}` : ''})
         </summary>
         <table className="results-table">
           <tbody>
