@@ -20,7 +20,8 @@ const USAGE = `usage:
   attune benchmark <folder> [--modes none,auto,normalizer,bn,tent,adabn,bnmix] [--iterations N] [--lr X]
                    [--optimizer sgd|adam] [--slices K] [--json out.json] [--no-postprocess]
   attune convert <DICOM folder or files> --out <folder>   (each series → NIfTI + JSON sidecar; prints the T1/T1Gd/T2/FLAIR assignment)
-  attune segment <files or folder, NIfTI or DICOM> [--mode auto|none|normalizer|bn|tent|adabn|bnmix] --out mask.nii.gz [--labels 2021|2023]
+  attune segment <files or folder, NIfTI or DICOM, BraTS-ready or raw> [--mode auto|none|normalizer|bn|tent|adabn|bnmix] --out mask.nii.gz [--labels 2021|2023]
+                 [--atlas-out mask-atlas.nii.gz] [--brain-out brain-atlas.nii.gz]   (raw study: --out on the T1Gd's grid)
                  [--iterations N] [--lr X] [--optimizer sgd|adam] [--slices K] [--layers all|shallow] [--pixels all|brain]
                  [--no-postprocess]   (masks are post-processed by default: src/core/postprocess)
 common: [--model <bundled model name | dir with model.json>] [--backend wasm|cpu] [--batch slices per forward pass]

@@ -7,7 +7,10 @@ import { preprocess } from '../core/preprocess/index.ts';
 import { adaptAndSegment, parseMode } from '../core/tta/index.ts';
 import { DEFAULT_POLICY, autoAdapt, isNoTumour, referenceWord } from '../core/decision/index.ts';
 import { brainReferenceTensors, disposeReference, type Calibration } from '../core/signals/index.ts';
-import { voxelVolumeMl, writeNifti } from '../core/volume/index.ts';
+import { physicalValues, voxelVolumeMl, writeNifti } from '../core/volume/index.ts';
+import type { MriCase } from '../core/case/types.ts';
+import { maskOnT1ce, needsRawPipeline } from '../core/rawStudy/index.ts';
+import { prepareRawForCli } from './rawStudy.ts';
 import { labelVolumes } from '../core/metrics/labelVolumes.ts';
 import { regionVolumes } from '../core/metrics/regionVolumes.ts';
 import { describeIssues } from './describeIssues.ts';
@@ -15,14 +18,18 @@ import { loadScan } from './loadScan.ts';
 import { cliMemoryPlan } from './memoryPlan.ts';
 import { settingsFromFlags } from './settings.ts';
 
-export const SEGMENT_FLAGS = ['mode', 'out', 'iterations', 'lr', 'optimizer', 'slices', 'model', 'backend', 'batch', 'layers', 'pixels', 'labels'] as const;
+export const SEGMENT_FLAGS = ['mode', 'out', 'atlas-out', 'brain-out', 'iterations', 'lr', 'optimizer', 'slices', 'model', 'backend', 'batch', 'layers', 'pixels', 'labels'] as const;
 export const SEGMENT_SWITCHES = ['no-postprocess'] as const;
 
 /**
- * `attune segment <files or folder> [--mode auto] --out mask.nii.gz [--labels 2021|2023]`: one
- * scan (NIfTI, or a DICOM study: loadScan.ts) → a mask on the input's grid and header, in the label convention asked for (default:
- * the label map's, if one is given, else BraTS 2021). With a label map, Dice is logged too.
- * `auto` (the default) adapts only when the evidence says so and logs why.
+ * `attune segment <files or folder> [--mode auto] --out mask.nii.gz [--atlas-out f] [--brain-out f]
+ * [--labels 2021|2023]`: one scan (NIfTI, or a DICOM study: loadScan.ts) → a mask on the input's
+ * grid and header, in the label convention asked for (default: the label map's, if one is
+ * given, else BraTS 2021). With a label map, Dice is logged too. `auto` (the default) adapts
+ * only when the evidence says so and logs why. A raw study (own grids, with skull: rawStudy.ts)
+ * is skull-stripped, registered and resampled onto the SRI24 grid first; `--out` is then the
+ * mask on the T1Gd's own grid, `--atlas-out` the mask on the atlas grid, `--brain-out` the
+ * brain mask there. BraTS-ready input is in atlas space already: both are on its grid.
  */
 export async function segment(inputs: string[], flags: Record<string, string>, model: AttuneModel, calibration: Calibration | null, log: (s: string) => void): Promise<void> {
   if (!flags.out) throw new Error('--out <mask.nii.gz> is required');
@@ -32,8 +39,11 @@ export async function segment(inputs: string[], flags: Record<string, string>, m
   const asked = flags.labels === undefined ? null : parseLabelConvention(flags.labels);
   if (flags.labels !== undefined && !asked) throw new Error(`--labels must be 2021 (ET = 4) or 2023 (ET = 3), got "${flags.labels}"`);
   // NIfTI as before, or a DICOM study converted and assigned as in the app (loadScan.ts).
+  for (const f of ['atlas-out', 'brain-out']) if (flags[f] !== undefined && !/\.nii(\.gz)?$/i.test(flags[f])) throw new Error(`--${f} must end in .nii or .nii.gz, got "${flags[f]}"`);
   const loaded = await loadScan(inputs, log);
-  const mri = loaded.check.mriCase;
+  // A raw study's refusals (own grids, skull) send it through the raw pipeline; any other error stays one.
+  const raw = !loaded.check.mriCase && needsRawPipeline(loaded.check.issues) ? await prepareRawForCli(loaded.files, log) : null;
+  const mri = raw?.mri ?? loaded.check.mriCase;
   if (!mri) throw new Error(describeIssues(loaded.check.issues));
   const pre = preprocess(mri.modalities);
   if (!pre.orientation.identity) log(`scan stored ${orientationName(pre.orientation)}: segmented in the model's LPS orientation, mask written on the input's grid`);
@@ -76,14 +86,36 @@ export async function segment(inputs: string[], flags: Record<string, string>, m
   }
   const convention: LabelConvention = asked ?? mri.labelConvention ?? 'brats2021';
   const mask = fromInternalLabels(segmentation.labels, convention);
-  const bytes = writeNifti(mri.modalities.t1, mask, { description: `Attune ${mode} mask`, gzip: /\.gz$/i.test(flags.out), intentCode: 1002 });
-  await writeFile(flags.out, bytes);
-  log(tumourVolumeLine(segmentation.labels, voxelVolumeMl(mri.modalities.t1)));
+  const write = (path: string, template: Parameters<typeof writeNifti>[0], data: Uint8Array, what: string) =>
+    writeFile(path, writeNifti(template, data, { description: `Attune ${what}`, gzip: /\.gz$/i.test(path), intentCode: 1002 }));
+  if (raw) {
+    const native = maskOnT1ce(raw.prepared, segmentation.labels);
+    await write(flags.out, raw.t1ce, fromInternalLabels(native, convention), `${mode} mask (T1Gd grid)`);
+    log(`on the T1Gd's own grid (${raw.t1ce.dims.join('×')}): ${tumourVolumeLine(native, voxelVolumeMl(raw.t1ce))}`);
+    log(`on the atlas grid: ${tumourVolumeLine(segmentation.labels, voxelVolumeMl(mri.modalities.t1))}`);
+    log(`(the two differ by what nearest-neighbour resampling onto ${raw.t1ce.spacingMm.map((v) => v.toFixed(2)).join('×')} mm voxels adds or drops at the tumour's edge)`);
+  } else {
+    await write(flags.out, mri.modalities.t1, mask, `${mode} mask`);
+    log(tumourVolumeLine(segmentation.labels, voxelVolumeMl(mri.modalities.t1)));
+  }
+  // BraTS-ready input is on the atlas grid already: the atlas mask is the mask, the brain its non-zero voxels.
+  if (flags['atlas-out']) await write(flags['atlas-out'], mri.modalities.t1, mask, `${mode} mask (atlas grid)`);
+  if (flags['brain-out']) await write(flags['brain-out'], mri.modalities.t1, raw ? raw.prepared.brainOnAtlas : brainOf(mri), 'brain mask (atlas grid)');
   if (mri.label) {
     const dice = allDice(segmentation.labels, mri.label.data as ArrayLike<number>);
     log(`Dice ${Object.entries(dice).map(([k, v]) => `${k} ${v === null ? '–' : v.toFixed(4)}`).join(', ')}`);
   }
-  log(`wrote ${flags.out} (labels ${LABEL_CONVENTIONS[convention].name})`);
+  log(`wrote ${[flags.out, flags['atlas-out'], flags['brain-out']].filter(Boolean).join(', ')} (labels ${LABEL_CONVENTIONS[convention].name})`);
+}
+
+/** The brain of a skull-stripped case: voxels non-zero in any modality. */
+function brainOf(mri: MriCase): Uint8Array {
+  const out = new Uint8Array(mri.modalities.t1.data.length);
+  for (const v of Object.values(mri.modalities)) {
+    const values = physicalValues(v);
+    for (let i = 0; i < out.length; i++) if (values[i] !== 0) out[i] = 1;
+  }
+  return out;
 }
 
 export function brainReferenceOrThrow(calibration: Calibration | null) {

@@ -87,7 +87,7 @@ describe('prepareRawStudy (registrar stubbed with the known motions, a stripper 
   });
 
   it('input already skull-stripped is not stripped again: its non-zero voxels are the brain', async () => {
-    const stripped = Object.fromEntries(Object.entries(study).map(([m, v]) => [m, { grid: v.grid, values: v.values.map((x, i) => (x === 150 ? 0 : x)) }])) as StudyVolumes;
+    const stripped = Object.fromEntries(Object.entries(study).map(([m, v]) => [m, { grid: v.grid, values: v.values.map((x) => (x === 150 ? 0 : x)) }])) as StudyVolumes;
     const never: SkullStripper = { strip: async () => { throw new Error('stripped twice'); } };
     const p = await prepareRawStudy(stripped, { atlas, registrar, stripper: never }, { outputGrid: atlasGrid, registrationMm: 5, alreadyStripped: true });
     expect(p.stripped).toBe('already');

@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { RawStudyDependencies, SkullStripper } from '../core/rawStudy/index.ts';
+import { scalarVolumeOf, type ScalarVolume } from '../core/registration/index.ts';
+import { parseMeshnet, stripSkullVolume, type MeshnetModel } from '../core/skullStrip/index.ts';
+import { readNifti } from '../core/volume/index.ts';
+import { elastixNodeRegistrar } from './elastixRegistrar.ts';
+
+/** The atlas and the skull-stripping model as the app ships them (public/, each with its licence). */
+export const SRI24_T1 = fileURLToPath(new URL('../../public/atlas/sri24/spgr.nii.gz', import.meta.url));
+export const MINDGRAB_DIR = fileURLToPath(new URL('../../public/models/mindgrab/', import.meta.url));
+
+export async function readAtlas(path = SRI24_T1): Promise<ScalarVolume> {
+  return scalarVolumeOf(await readNifti(new Uint8Array(await readFile(path)), path));
+}
+
+export async function readMindgrab(dir = MINDGRAB_DIR): Promise<MeshnetModel> {
+  const json = JSON.parse(await readFile(`${dir}/model.json`, 'utf8'));
+  return parseMeshnet(json, new Uint8Array(await readFile(`${dir}/model.bin`)));
+}
+
+/** MindGrab behind the pipeline's SkullStripper, on whichever tfjs backend the caller set. */
+export function mindgrabStripper(model: MeshnetModel): SkullStripper {
+  return {
+    async strip(head, o = {}) {
+      return (await stripSkullVolume(head, model, { force: true, onProgress: o.onProgress, checkCancelled: o.checkCancelled })).brainMask;
+    },
+  };
+}
+
+/** The raw pipeline's dependencies in Node: SRI24, elastix from the npm package, MindGrab. Nothing is fetched. */
+export async function nodeRawStudyDependencies(): Promise<RawStudyDependencies> {
+  return { atlas: await readAtlas(), registrar: elastixNodeRegistrar(), stripper: mindgrabStripper(await readMindgrab()) };
+}
