@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { CaseFile } from '../core/index.ts';
 import { atlasCaseFiles, needsRawPipeline, studyFromFiles, studyQc, type StudyQc } from '../core/rawStudy/index.ts';
 import { caseStem } from '../core/results/index.ts';
+import { isAlreadyStripped } from '../core/skullStrip/index.ts';
 import type { BackendName } from '../worker/protocol.ts';
 import { RawStudyCancelled, RawStudyWorkerClient } from '../worker/rawStudyClient.ts';
 import type { RawStudyResult } from '../worker/rawStudyProtocol.ts';
@@ -95,8 +96,11 @@ export const createRawStudySlice: StateCreator<AttuneState, [['zustand/persist',
       const t0 = performance.now();
       set({ rawStudy: { ...IDLE, status: 'preparing', source, stem, step: 'starting the worker' } });
       client ??= new RawStudyWorkerClient();
+      // As the CLI decides it: a T1Gd that is 0 on its faces and brain-sized is stripped already (no MindGrab).
+      const t1ce = source.find((f) => f.role === 't1ce')?.volume;
       const run = client.prepare(study, {
         backend: engineOptionsFromUrl(window.location.href).backend,
+        alreadyStripped: t1ce ? isAlreadyStripped(t1ce) : false,
         onBackend: (backend, backendReason) => patch(mine, { backend, backendReason }),
         onStep: (step) => patch(mine, { step, strip: null, steps: [...get().rawStudy.steps, { step, atMs: performance.now() - t0 }] }),
         onStripProgress: (done, total) => patch(mine, { strip: { done, total } }),
