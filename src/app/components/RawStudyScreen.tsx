@@ -30,7 +30,8 @@ function RawStudyProgress() {
     const t = setInterval(() => setNow(performance.now()), 1000);
     return () => clearInterval(t);
   }, []);
-  const index = raw.step ? STEPS.indexOf(raw.step) : -1;
+  // An already stripped T1Gd has its brain mask in place of the strip: the same place in the list.
+  const index = raw.step === 'brain mask (input already skull-stripped)' ? 1 : raw.step ? STEPS.indexOf(raw.step) : -1;
   const within = raw.strip && raw.strip.total > 0 ? raw.strip.done / raw.strip.total : 0;
   const fraction = index < 0 ? 0 : (index + within) / STEPS.length;
   const text = raw.step === 'skull strip T1Gd' && raw.strip ? `skull strip T1Gd (MindGrab): part ${raw.strip.done} of ${raw.strip.total}` : raw.step ?? 'starting';
