@@ -125,6 +125,9 @@ test('a raw study: offer → cancel → prepare → QC → Accept → Run → th
   // Volumes on both grids, and the difference said.
   await expect(page.getByTestId('native-view')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   await expect(page.getByTestId('native-volume-difference')).toHaveText(/Whole tumour .* on the T1Gd's own grid, .* on the atlas grid|No tumour on either grid/);
+  // The atlas grid's whole tumour is the results table's (the same mask, the same grid).
+  const tableMl = (await page.getByTestId('row-baseline').locator('[data-testid^=ml-]').allTextContents()).reduce((s, t) => s + parseFloat(t), 0);
+  expect(parseFloat((await page.getByTestId('atlas-ml').textContent())!)).toBeCloseTo(tableMl, 0);
 
   // Everything the pipeline loaded came from the page's origin (the fixture fails any other request).
   const origin = new URL(page.url()).origin;

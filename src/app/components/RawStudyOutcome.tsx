@@ -1,6 +1,6 @@
 import { SLICE_TYPE } from '@niivue/niivue';
 import { useMemo, useState } from 'react';
-import { writeNifti } from '../../core/index.ts';
+import { BRATS_LABELS, writeNifti } from '../../core/index.ts';
 import { exportConvention, fromInternalLabels } from '../../core/labels/index.ts';
 import { brainCentre, compareVolumes, maskOnT1ce } from '../../core/rawStudy/index.ts';
 import { downloadFile } from '../download.ts';
@@ -70,18 +70,18 @@ export function RawStudyOutcome() {
             <thead>
               <tr>
                 <th>{maskSourceName(chosen.source)}</th>
+                {BRATS_LABELS.map((l) => <th key={l.key}>{l.key}</th>)}
                 <th>Whole tumour</th>
               </tr>
             </thead>
             <tbody>
-              <tr>
-                <td>on the T1Gd’s own grid</td>
-                <td data-testid="native-ml">{formatMl(comparison.native.totalMl)}</td>
-              </tr>
-              <tr>
-                <td>on the atlas grid</td>
-                <td data-testid="atlas-ml">{formatMl(comparison.atlas.totalMl)}</td>
-              </tr>
+              {([['native', 'on the T1Gd’s own grid'], ['atlas', 'on the atlas grid']] as const).map(([grid, words]) => (
+                <tr key={grid} data-testid={`${grid}-row`}>
+                  <td>{words}</td>
+                  {BRATS_LABELS.map((l) => <td key={l.key}>{formatMl(comparison[grid].byLabel[l.value] ?? 0)}</td>)}
+                  <td data-testid={`${grid}-ml`}>{formatMl(comparison[grid].totalMl)}</td>
+                </tr>
+              ))}
             </tbody>
           </table>
           <p className="muted" data-testid="native-volume-difference">{comparison.sentence}</p>
