@@ -5,14 +5,13 @@ import { craftedCalibration } from '../src/core/signals/testing/craftedCalibrati
 import { download, expect, openWithTinyModel, test, tinyModel } from './fixtures.ts';
 
 /**
- * `auto`, the default mode (issue 15), through the real page and worker: the tiny model with
- * a calibration whose training-scan values are chosen (craftedCalibration) so that the same
- * phantom reads "beyond every training scan" or "within" them, so each decision is known in
- * advance and checked: beyond, auto must adapt with the rule's variant (TENT) and, on this
- * phantom, keep the adapted mask (measured with the same core code in Node: TENT lowers the
- * entropy inside the tumour, 1.113 → 1.105, and moves a few dozen voxels, far inside the 50 %
- * drift bound); within, it must keep the baseline without adapting. The mask auto exports is
- * the one its decision kept.
+ * `auto`, the default mode (issues 15, 23), through the real page and worker: the tiny model
+ * with a calibration whose training-scan values are chosen (craftedCalibration) so that the
+ * same phantom reads "beyond every training scan" or "within" them, so each decision is known
+ * in advance and checked: beyond, auto must adapt with both candidates (TENT, bn-brain) and,
+ * on this phantom, keep TENT's mask (measured with the same core code in Node: TENT lowers the
+ * entropy inside the tumour, 1.113 → 1.105; bn-brain does not lower it); within, it must keep
+ * the baseline without adapting. The mask auto exports is the one its decision kept.
  */
 const synthetic = makeSyntheticCase({ seed: 3 });
 const syntheticFiles = [...MODALITIES.map((m) => synthetic.files[m]), synthetic.files.seg];
@@ -25,7 +24,7 @@ const maskOf = async (page: Page, source: string) => {
 const CASES = [
   {
     reading: 'beyond', trainingValue: 1e-6, label: 'beyond every training scan', percentile: 'percentile 100 of 3 training scans',
-    kept: 'adapted', adaptedWith: DEFAULT_POLICY.variant, words: [`Automatic: kept the adapted mask (${DEFAULT_POLICY.variant}).`, 'Baseline may be unreliable on this scan', 'so it adapted with TENT; kept because'],
+    kept: 'adapted', adaptedWith: 'tent', words: ['Automatic: kept the adapted mask (tent).', 'Baseline may be unreliable on this scan', 'so it adapted with TENT and BN adaptation (bn-brain)'],
   },
   {
     reading: 'within', trainingValue: 1e6, label: 'within the training scans’ range', percentile: 'percentile 0 of 3 training scans',
@@ -49,7 +48,16 @@ for (const c of CASES) {
     await expect(decision).toHaveAttribute('data-kept', c.kept);
     await expect(decision).toHaveAttribute('data-adapted-with', c.adaptedWith);
     for (const w of c.words) await expect(decision).toContainText(w);
-    if (c.kept === 'adapted') await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-curves', `auto:${DEFAULT_POLICY.settings.iterations + 1}`);
+    if (c.kept === 'adapted') {
+      await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-curves', `auto:${DEFAULT_POLICY.candidates[0].settings.iterations + 1}`);
+      // What each candidate did and why it was kept or not.
+      await expect(page.getByTestId('auto-candidate-tent')).toHaveAttribute('data-kept', 'true');
+      await expect(page.getByTestId('auto-candidate-tent')).toContainText(/kept: tumour volume changed \d+ %, entropy inside the tumour [\d.]+ → [\d.]+ \(fell/);
+      await expect(page.getByTestId('auto-candidate-bn-brain')).toHaveAttribute('data-kept', 'false');
+      await expect(page.getByTestId('auto-candidate-bn-brain')).toContainText('not kept');
+    } else {
+      await expect(page.getByTestId('auto-candidates')).toHaveCount(0);
+    }
     // The mask auto shows and exports is the one it kept: the adapted one differs from the baseline's.
     const [auto, baseline] = [await maskOf(page, 'auto'), await maskOf(page, 'baseline')];
     let differing = 0;

@@ -108,30 +108,54 @@ describe('attune CLI', () => {
     const s = await run(['segment', join(cases, 'Case1'), '--out', join(root, 'calibrated.nii.gz'), '--model', calibrated]);
     expect(s.code, s.stderr).toBe(0);
     const highest = Math.max(...calibration.scans.map((x) => x.outputs[DEFAULT_POLICY.signal]));
-    expect(s.stderr).toMatch(new RegExp(`${DEFAULT_POLICY.signal} [\\d.]+ \\(training scans' highest ${highest.toFixed(4)}, percentile \\d+\\)`));
+    expect(s.stderr).toMatch(new RegExp(`${DEFAULT_POLICY.signal} [\\d.]+ \\(training scans' highest ${highest.toFixed(4)}, percentile \\d+ of 3\\)`));
+    // Scans the model did not train on: added to the same calibration (its training scans kept), and read against from then on.
+    const heldOut = [1, 2].map((seed) => {
+      const c = makeSyntheticCase({ seed: 20 + seed, caseId: `Held${seed}` });
+      const dir = join(root, 'held', c.caseId);
+      mkdirSync(dir, { recursive: true });
+      for (const f of Object.values(c.files)) writeFileSync(join(dir, f.name), f.bytes as Uint8Array);
+      return dir;
+    });
+    const added = await run(['calibrate', '--untrained', heldOut.join(','), '--model', calibrated]);
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stderr).toMatch(/calibrate: 3 training scans, 2 not trained on/);
+    const withHeldOut = JSON.parse(readFileSync(join(calibrated, 'calibration.json'), 'utf8')) as Calibration;
+    expect(withHeldOut.scans.map((x) => [x.name, x.trained ?? true])).toEqual([['Train1', true], ['Train2', true], ['Train3', true], ['Held1', false], ['Held2', false]]);
+    expect(withHeldOut.scans.slice(0, 3)).toEqual(calibration.scans); // the training scans, untouched
+    const heldHighest = Math.max(...withHeldOut.scans.slice(3).map((x) => x.outputs[DEFAULT_POLICY.signal]));
+    const s2 = await run(['segment', join(cases, 'Case1'), '--out', join(root, 'calibrated2.nii.gz'), '--model', calibrated]);
+    expect(s2.stderr).toMatch(new RegExp(`${DEFAULT_POLICY.signal} [\\d.]+ \\(held-out scans' highest ${heldHighest.toFixed(4)}, percentile \\d+ of 2\\)`));
+    expect((await run(['calibrate', '--untrained', heldOut[0], '--model', calibrated])).stderr).toMatch(/--untrained needs at least 2 case folders/);
     expect((await run(['calibrate', folders[0], '--model', calibrated])).stderr).toMatch(/at least 3 training case folders/);
   }, 240_000);
 
-  // The tiny model on these phantoms: TENT lowers the entropy inside the tumour and moves a few
-  // dozen voxels (measured), so a scan that reads beyond the training scans is adapted and the
-  // adapted mask passes the shipped guards. The calibrations are hand-made (craftedCalibration)
-  // so that the reading, hence the decision, is known in advance.
-  it('auto on scans beyond every training scan: adapts with the rule\'s variant, keeps the adapted mask, and says why', async () => {
+  // The tiny model on these phantoms (measured with the same core code): both candidates run;
+  // TENT lowers the entropy inside the tumour (1.115 → 1.106) and bn-brain does not, so a scan
+  // that reads beyond the training scans keeps TENT's mask. The calibrations are hand-made
+  // (craftedCalibration) so that the reading, hence the decision, is known in advance.
+  it('auto on scans beyond every training scan: adapts with both candidates, keeps the one whose entropy fell (TENT), and says why', async () => {
     const beyond = modelFolder('beyond', craftedCalibration(tiny, 1e-6));
     const json = join(root, 'auto-beyond.json');
-    const b = await run(['benchmark', cases, '--modes', 'none,auto', '--json', json, '--model', beyond]);
+    const b = await run(['benchmark', cases, '--modes', 'none,tent,auto', '--json', json, '--model', beyond]);
     expect(b.code, b.stderr).toBe(0);
     const recs = JSON.parse(readFileSync(json, 'utf8')) as BenchmarkRecord[];
     const autos = recs.filter((x) => x.mode === 'auto');
     expect(autos.map((a) => a.case)).toEqual(['Case1', 'Case2']);
     for (const a of autos) {
-      expect(a.decision).toMatchObject({ adaptedWith: DEFAULT_POLICY.variant, kept: 'adapted', reading: { signal: DEFAULT_POLICY.signal, percentile: 100 } });
+      expect(a.decision).toMatchObject({ adaptedWith: 'tent', kept: 'adapted', reading: { signal: DEFAULT_POLICY.signal, percentile: 100 } });
       const reading = a.decision!.reading!;
       if (isNoTumour(reading)) throw new Error(`${a.case}: the tiny model predicts tumour on the phantoms, got a no-tumour reading`);
       expect(reading.ratio).toBeGreaterThan(DEFAULT_POLICY.adaptAboveRatio);
-      expect(a.decision!.reason).toMatch(/^baseline may be unreliable on this scan: .*so it adapted with TENT; kept because tumour volume changed \d+ % \(within 50 %\) and entropy inside the tumour/);
-      expect(a.decision!.adapted!.tumourEntropy).toBeLessThan(a.decision!.baseline.tumourEntropy);
-      expect(a.lossCurve).toHaveLength(DEFAULT_POLICY.settings.iterations + 1);
+      expect(a.decision!.reason).toMatch(/^baseline may be unreliable on this scan: .*so it adapted with TENT and BN adaptation \(bn-brain\); kept tent's mask \(tent: tumour volume changed \d+ %, entropy inside the tumour [\d.]+ → [\d.]+ \(fell \d+ %\) — kept; bn-brain: .* — not kept\)$/);
+      const [tent, bnBrain] = a.decision!.candidates;
+      expect([tent.variant, tent.kept, bnBrain.variant, bnBrain.kept]).toEqual(['tent', true, 'bn-brain', false]);
+      expect(tent.evidence.tumourEntropy).toBeLessThan(a.decision!.baseline.tumourEntropy);
+      expect(bnBrain.evidence.tumourEntropy).toBeGreaterThanOrEqual(a.decision!.baseline.tumourEntropy);
+      expect(Number.isFinite(tent.evidence.flipDisagreement!)).toBe(true);
+      // The mask auto keeps is TENT's own: the same Dice as a run of TENT.
+      expect(a.dice).toEqual(recs.find((x) => x.case === a.case && x.mode === 'tent')!.dice);
+      expect(a.lossCurve).toHaveLength(DEFAULT_POLICY.candidates[0].settings.iterations + 1);
       expect(Number.isFinite(a.decision!.baseline.featureZ)).toBe(true);
       // auto's row carries the baseline's shift score (it was recorded as NaN)
       const none = recs.find((x) => x.case === a.case && x.mode === 'none')!;
@@ -140,11 +164,13 @@ describe('attune CLI', () => {
       expect(a.decision!.baseline.shiftScore).toBe(none.shiftScore);
     }
     expect(b.stderr).not.toMatch(/shift NaN/);
-    expect(b.stderr).toMatch(/Case1 auto: baseline may be unreliable on this scan: .*kept because/);
+    expect(b.stderr).toMatch(/Case1 auto: baseline may be unreliable on this scan: .*kept tent's mask/);
     // segment shows the adapted mask: not the baseline's.
     const s = await run(['segment', join(cases, 'Case1'), '--out', join(root, 'auto-beyond.nii.gz'), '--model', beyond]);
     expect(s.code, s.stderr).toBe(0);
-    expect(s.stderr).toMatch(/auto: baseline may be unreliable on this scan: .*kept because/);
+    expect(s.stderr).toMatch(/auto: baseline may be unreliable on this scan: .*kept tent's mask/);
+    expect(s.stderr).toMatch(/auto candidate tent: .* — kept\n/);
+    expect(s.stderr).toMatch(/auto candidate bn-brain: .* — not kept\n/);
     expect((await run(['segment', join(cases, 'Case1'), '--mode', 'none', '--out', join(root, 'none-beyond.nii.gz'), '--model', beyond])).code).toBe(0);
     expect(differingVoxels(await maskOf(join(root, 'auto-beyond.nii.gz')), await maskOf(join(root, 'none-beyond.nii.gz')))).toBeGreaterThan(0);
   }, 240_000);
@@ -159,7 +185,7 @@ describe('attune CLI', () => {
     expect(autos.map((a) => a.case)).toEqual(['Case1', 'Case2']);
     for (const a of autos) {
       expect(a.decision).toMatchObject({ adaptedWith: null, kept: 'baseline', reading: { signal: DEFAULT_POLICY.signal, percentile: 0 } });
-      expect(a.decision!.adapted).toBeUndefined();
+      expect(a.decision!.candidates).toEqual([]);
       expect(a.decision!.reason).toMatch(/^baseline kept without adapting: .* is not above the rule's threshold/);
       expect(a.lossCurve).toEqual([]);
       const none = recs.find((x) => x.case === a.case && x.mode === 'none')!;

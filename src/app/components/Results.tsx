@@ -174,7 +174,7 @@ function CandidateTable({ decision, runs, baseline }: { decision: NonNullable<Mo
               <td>{f3(baseline?.flipDisagreement)} → {f3(c.evidence.flipDisagreement)}</td>
               <td>{Number.isFinite(c.evidence.volumeChange) ? `${(100 * c.evidence.volumeChange).toFixed(0)} %` : 'from nothing'}</td>
               <td>{run ? `${(run.seconds.adaptation + run.seconds.segmentation).toFixed(0)} s` : '–'}</td>
-              <td>{c.kept ? <strong>kept</strong> : 'not kept'}: {c.reason.slice(c.variant.length + 2).replace(/ — (kept|not kept)(: )?/, ' — ')}</td>
+              <td>{c.kept ? <strong>{c.verdict}</strong> : c.verdict}: {c.detail}</td>
             </tr>
           );
         })}

@@ -11,7 +11,11 @@ export interface CandidateVerdict {
   /** Passed the guard and reached the rule's threshold. */
   qualified: boolean;
   kept: boolean;
-  /** One clause: what adapting did and the verdict. */
+  /** One clause: what adapting did (no verdict). */
+  detail: string;
+  /** "kept", "not kept" or "not kept: <other> scored higher". */
+  verdict: string;
+  /** `<variant>: <detail> — <verdict>`. */
   reason: string;
 }
 
@@ -26,7 +30,7 @@ export interface CandidateChoice {
 const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
 
 /** Guard and score one candidate (not yet compared with the others). */
-function judge(baseline: BaselineEvidence, variant: string, adapted: AdaptedEvidence, policy: AutoPolicy): Omit<CandidateVerdict, 'kept'> {
+function judge(baseline: BaselineEvidence, variant: string, adapted: AdaptedEvidence, policy: AutoPolicy): Omit<CandidateVerdict, 'kept' | 'detail' | 'verdict'> {
   const base = { variant, evidence: adapted };
   if (baseline.tumourVoxels === 0 && adapted.tumourVoxels === 0) {
     return { ...base, score: null, qualified: false, reason: 'neither the baseline nor the adapted model predicts any tumour in this scan' };
@@ -56,11 +60,10 @@ export function chooseCandidate(baseline: BaselineEvidence, candidates: readonly
   const judged = candidates.map((c) => judge(baseline, c.variant, c.evidence, policy));
   let best: (typeof judged)[number] | null = null;
   for (const j of judged) if (j.qualified && (best === null || j.score! > best.score!)) best = j;
-  const verdicts = judged.map((j) => ({
-    ...j,
-    kept: j === best,
-    reason: `${j.variant}: ${j.reason}${j === best ? ' — kept' : j.qualified ? ` — not kept: ${best!.variant} scored higher` : ' — not kept'}`,
-  }));
+  const verdicts = judged.map((j) => {
+    const verdict = j === best ? 'kept' : j.qualified ? `not kept: ${best!.variant} scored higher` : 'not kept';
+    return { ...j, kept: j === best, detail: j.reason, verdict, reason: `${j.variant}: ${j.reason} — ${verdict}` };
+  });
   const reason = best
     ? `kept ${best.variant}'s mask (${verdicts.map((v) => v.reason).join('; ')})`
     : `kept the baseline: no candidate was convincingly better (${verdicts.map((v) => v.reason).join('; ')})`;
