@@ -3,6 +3,8 @@ import { BackendBadge } from './components/BackendBadge.tsx';
 import { DicomStudyPanel } from './components/DicomStudyPanel.tsx';
 import { DropZone } from './components/DropZone.tsx';
 import { IssuePanel } from './components/IssuePanel.tsx';
+import { RawStudyOutcome } from './components/RawStudyOutcome.tsx';
+import { RawStudyScreen } from './components/RawStudyScreen.tsx';
 import { Results } from './components/Results.tsx';
 import { RunPanel } from './components/RunPanel.tsx';
 import { Viewer } from './components/Viewer.tsx';
@@ -11,6 +13,8 @@ import { useAttune } from './store.ts';
 
 export function App() {
   const engineNotices = useAttune((s) => s.engine.notices);
+  // A raw study being prepared or checked has the content area to itself (the QC screen).
+  const rawScreen = useAttune((s) => s.rawStudy.status === 'preparing' || s.rawStudy.status === 'review');
   return (
     <div className="app">
       <header className="app__header">
@@ -34,8 +38,13 @@ export function App() {
           <RunPanel />
         </aside>
         <div className="app__content">
-          <Viewer />
-          <Results />
+          {rawScreen && <RawStudyScreen />}
+          {/* Hidden, not unmounted: the viewer's niivue attaches to its canvas once. */}
+          <div className="app__stack" style={rawScreen ? { display: 'none' } : undefined}>
+            <Viewer />
+            <Results />
+            <RawStudyOutcome />
+          </div>
         </div>
       </main>
       <footer className="app__footer" data-testid="citation">

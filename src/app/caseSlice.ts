@@ -31,8 +31,11 @@ export interface CaseSlice {
   failures: string[];
   /** What is being prepared (e.g. the simulated scanner), for the status line. */
   preparing: string | null;
-  /** Reads files; replaces the current case unless `append`. */
-  loadFiles(inputs: (InputFile | RefusedFile)[], options?: { append?: boolean; skipped?: string[] }): Promise<void>;
+  /**
+   * Reads files; replaces the current case unless `append`. A new case forgets a raw study
+   * being prepared or reviewed, unless `keepRawStudy` (its own atlas-grid files, on Accept).
+   */
+  loadFiles(inputs: (InputFile | RefusedFile)[], options?: { append?: boolean; skipped?: string[]; keepRawStudy?: boolean }): Promise<void>;
   /**
    * Fetches the bundled real demo case (same origin) and loads it like a drop; 'other-scanner'
    * first passes its scans through the shift simulator (in the worker).
@@ -79,7 +82,13 @@ export const createCaseSlice: StateCreator<AttuneState, [['zustand/persist', unk
         const files = options.append ? [...get().files, ...read] : read;
         const skipped = options.skipped ?? [];
         const notices = skipped.length > 0 ? [`Skipped ${skipped.length} file(s) that are not .nii/.nii.gz: ${skipped.join(', ')}`] : [];
-        set({ ...derive(files), ...get().releaseRun(), reading: false, notices: options.append ? [...get().notices, ...notices] : notices });
+        set({
+          ...derive(files),
+          ...get().releaseRun(),
+          ...(options.keepRawStudy ? {} : get().releaseRawStudy()),
+          reading: false,
+          notices: options.append ? [...get().notices, ...notices] : notices,
+        });
       } catch (err) {
         if (token !== batch) return;
         set({ reading: false, failures: [`Could not read the dropped files: ${(err as Error).message}`] });
@@ -104,16 +113,16 @@ export const createCaseSlice: StateCreator<AttuneState, [['zustand/persist', unk
     },
 
     assignRole(fileId, role) {
-      set({ ...derive(get().files.map((f) => (f.id === fileId ? { ...f, role } : f))), ...get().releaseRun() });
+      set({ ...derive(get().files.map((f) => (f.id === fileId ? { ...f, role } : f))), ...get().releaseRun(), ...get().releaseRawStudy() });
     },
 
     removeFile(fileId) {
-      set({ ...derive(get().files.filter((f) => f.id !== fileId)), ...get().releaseRun() });
+      set({ ...derive(get().files.filter((f) => f.id !== fileId)), ...get().releaseRun(), ...get().releaseRawStudy() });
     },
 
     clear() {
       batch++;
-      set({ ...derive([]), ...get().releaseRun(), notices: [], failures: [], reading: false });
+      set({ ...derive([]), ...get().releaseRun(), ...get().releaseRawStudy(), notices: [], failures: [], reading: false });
     },
   };
 };

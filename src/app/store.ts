@@ -6,6 +6,7 @@ import { createDisplaySlice, type DisplaySlice } from './displaySlice.ts';
 import { createDicomSlice, type DicomSlice } from './dicomSlice.ts';
 import { createEditSlice, type EditSlice } from './editSlice.ts';
 import { createEngineSlice, type EngineSlice } from './engineSlice.ts';
+import { createRawStudySlice, type RawStudySlice } from './rawStudySlice.ts';
 import { createRunSlice, type RunSlice } from './runSlice.ts';
 import { createSettingsSlice, persistedSettings, type SettingsSlice } from './settingsSlice.ts';
 import { createViewSlice, type ViewSlice } from './viewSlice.ts';
@@ -15,11 +16,12 @@ import { createViewSlice, type ViewSlice } from './viewSlice.ts';
  * slices pattern): the case being assembled (`caseSlice`), the model worker (`engineSlice`),
  * a run and its results (`runSlice`), the remembered settings (`settingsSlice`, the only part
  * persisted), what the views show (`viewSlice`, `displaySlice`) and the hand-corrected mask
- * (`editSlice`), and a dropped DICOM study being converted (`dicomSlice`). A slice reads
+ * (`editSlice`), a dropped DICOM study being converted (`dicomSlice`), and a raw scanner study
+ * being prepared, checked and accepted (`rawStudySlice`). A slice reads
  * the others through `get()`; each keeps its own private state
  * (the worker keeper, the run in flight, the latest drop) in its creator, none at module level.
  */
-export interface AttuneState extends CaseSlice, EngineSlice, RunSlice, SettingsSlice, ViewSlice, EditSlice, DisplaySlice, DicomSlice {}
+export interface AttuneState extends CaseSlice, EngineSlice, RunSlice, SettingsSlice, ViewSlice, EditSlice, DisplaySlice, DicomSlice, RawStudySlice {}
 
 // The types and constants components import from the store, wherever their slice defines them.
 export type { EngineState } from './engineSlice.ts';
@@ -40,6 +42,7 @@ export const useAttune = create<AttuneState>()(
       ...createEditSlice(...a),
       ...createDisplaySlice(...a),
       ...createDicomSlice(...a),
+      ...createRawStudySlice(...a),
     }),
     persistedSettings,
   ),

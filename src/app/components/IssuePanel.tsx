@@ -1,3 +1,4 @@
+import { needsRawPipeline } from '../../core/rawStudy/index.ts';
 import { caseFacts } from '../../core/results/index.ts';
 import { useAttune } from '../store.ts';
 
@@ -34,6 +35,34 @@ export function IssuePanel() {
       {notices.map((n) => (
         <p key={n} className="muted">{n}</p>
       ))}
+      {needsRawPipeline(issues) && <RawStudyOffer />}
     </section>
+  );
+}
+
+/**
+ * A drop refused only for what a scanner's study is (own grids, not 1 mm, with skull) is not
+ * a dead end: it can be prepared here. Nothing dropped is modified.
+ */
+function RawStudyOffer() {
+  const raw = useAttune((s) => s.rawStudy);
+  const prepare = useAttune((s) => s.prepareRawStudy);
+  if (raw.status === 'preparing' || raw.status === 'review') return null;
+  return (
+    <div className="raw-offer" data-testid="raw-study-offer">
+      <p>
+        These look like a study straight from the scanner: the model needs the four series skull-stripped, registered to the SRI24
+        atlas and on its 1 mm grid. Attune can do that here (MindGrab strips the T1Gd, elastix registers the series); you check the
+        result before the model runs. Your files are not changed.
+      </p>
+      {raw.status === 'failed' && raw.error && (
+        <p className="error-text" role="alert" data-testid="raw-study-error">
+          Preparing the study failed: {raw.error}
+        </p>
+      )}
+      <button type="button" className="primary" data-testid="prepare-raw-study" onClick={prepare}>
+        {raw.status === 'failed' ? 'Try again: prepare this raw study' : 'Prepare this raw study (skull strip + register to the atlas, on this machine)'}
+      </button>
+    </div>
   );
 }

@@ -1,0 +1,92 @@
+/// <reference lib="webworker" />
+/**
+ * A raw study made ready for the model, off the main thread (issue 21): MindGrab strips the
+ * T1Gd on its own grid (tfjs, on the backend picked as the model worker picks it: WebGPU, else
+ * wasm; a GPU failure redoes the study on wasm), elastix registers it (in this thread,
+ * webWorker: false, its pipeline from the app's origin), and core's `prepareRawStudy` does the
+ * rest. One `prepare` message → `backend`, `step` and `strip-progress` events → `result` |
+ * `error`. Cancel = terminate this worker (an elastix call cannot be interrupted from inside).
+ * MindGrab and the atlas are fetched once per worker and kept for the next study (Redo).
+ */
+import { InputError } from '../core/inputIssue.ts';
+import { atlasBrainOnGrid, prepareRawStudy } from '../core/rawStudy/index.ts';
+import { scalarVolumeOf, type ScalarVolume } from '../core/registration/index.ts';
+import type { MeshnetModel } from '../core/skullStrip/index.ts';
+import { readNifti } from '../core/volume/index.ts';
+import { pickBackend, switchToWasm } from './backend.ts';
+import { elastixBrowserRegistrar } from './elastixBrowserRegistrar.ts';
+import { runWithGpuFallback } from './gpuFallback.ts';
+import { fetchMindgrab, mindgrabStripper } from './mindgrab.ts';
+import type { BackendName } from './protocol.ts';
+import type { RawStudyAssets, RawStudyEvent, RawStudyRequest } from './rawStudyProtocol.ts';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (event: RawStudyEvent, transfer: Transferable[] = []) => scope.postMessage(event, transfer);
+
+let backend: BackendName | null = null;
+let loaded: { model: MeshnetModel; atlas: ScalarVolume } | null = null;
+
+async function fetchAtlas(url: string): Promise<ScalarVolume> {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`the SRI24 atlas could not be loaded (${r.status} ${url})`);
+  return scalarVolumeOf(await readNifti(new Uint8Array(await r.arrayBuffer()), 'spgr.nii.gz'));
+}
+
+async function load(assets: RawStudyAssets, alreadyStripped: boolean) {
+  if (loaded) return loaded;
+  // An already stripped study needs no network: MindGrab is not fetched for it.
+  const [model, atlas] = await Promise.all([alreadyStripped ? null : fetchMindgrab(assets.mindgrabModelUrl), fetchAtlas(assets.atlasUrl)]);
+  if (!model) return { model: null, atlas };
+  loaded = { model, atlas };
+  return loaded;
+}
+
+scope.onmessage = async (message: MessageEvent<RawStudyRequest>) => {
+  const request = message.data;
+  if (request.type !== 'prepare') return;
+  try {
+    if (!backend) {
+      const picked = await pickBackend(request.backend);
+      backend = picked.backend;
+      post({ type: 'backend', backend, reason: picked.reason });
+    }
+    post({ type: 'step', step: 'load MindGrab and the atlas' });
+    const t0 = performance.now();
+    const { model, atlas } = await load(request.assets, request.alreadyStripped ?? false);
+    const loadMs = performance.now() - t0;
+    const registrar = elastixBrowserRegistrar(request.assets.elastixPipelinesBaseUrl);
+    const stripper = model ? mindgrabStripper(model) : { strip: () => Promise.reject(new Error('MindGrab is not loaded for a stripped study')) };
+    const { value: prepared } = await runWithGpuFallback(
+      () =>
+        prepareRawStudy(request.study, { atlas, registrar, stripper }, {
+          alreadyStripped: request.alreadyStripped,
+          onStep: (step) => post({ type: 'step', step }),
+          onStripProgress: (done, total) => post({ type: 'strip-progress', done, total }),
+        }),
+      {
+        onGpu: () => backend === 'webgpu',
+        fallBack: async (reason) => {
+          await switchToWasm();
+          backend = 'wasm';
+          post({ type: 'backend', backend, reason: `WebGPU failed during the skull strip (${reason}); redone on wasm` });
+        },
+      },
+    );
+    const outlineStep = "the atlas's brain on its grid";
+    post({ type: 'step', step: outlineStep });
+    const t1 = performance.now();
+    const atlasBrain = atlasBrainOnGrid(atlas, prepared.grid);
+    const timings = [{ step: 'load MindGrab and the atlas', ms: loadMs }, ...prepared.timings, { step: outlineStep, ms: performance.now() - t1 }];
+    const result = { prepared: { ...prepared, timings }, atlasBrain, backend: backend! };
+    const buffers = new Set<ArrayBufferLike>([
+      atlasBrain.buffer,
+      prepared.brainOnAtlas.buffer,
+      prepared.brainOnT1ce.buffer,
+      ...Object.values(prepared.onAtlas).map((v) => v.buffer),
+      ...Object.values(prepared.registration.modalities).map((m) => m.onAtlas.buffer),
+    ]);
+    post({ type: 'result', result }, [...buffers] as ArrayBuffer[]);
+  } catch (error) {
+    post({ type: 'error', code: error instanceof InputError ? error.code : null, message: (error as Error).message ?? String(error) });
+  }
+};
