@@ -12,7 +12,7 @@ export const MODE_NAMES: Record<RunMode, string> = {
 };
 
 export const MODE_HINTS: Record<RunMode, string> = {
-  auto: 'Segments, reads the baseline’s evidence against the training scans, adapts only when the baseline looks unreliable, and keeps the adapted mask only if it did not drift — and says why.',
+  auto: 'Segments, reads the baseline’s evidence against in-domain scans the model did not train on, and when the baseline looks unreliable adapts with each candidate (TENT, bn-brain) and keeps the one whose evidence improved — or the baseline — and says why.',
   none: 'Baseline only: the shipped model as trained.',
   normalizer: 'Updates only the per-modality normalizer CNNs to align batch-norm statistics (the method).',
   bn: 'Updates only the scale/offset of the early batch-norm layers to align their statistics (the method).',

@@ -35,7 +35,7 @@ export interface RawStudyState {
    * written with; kept while the atlas-grid case replaces them in the table.
    */
   source: CaseFile[];
-  /** Stem of the atlas-grid files (`<stem>_t1.nii` …) and of exported masks. */
+  /** Stem of the atlas-grid files (`<stem>_t1.nii.gz` …) and of exported masks. */
   stem: string;
 }
 

@@ -49,7 +49,7 @@ export function RawStudyOutcome() {
     <section className="panel" aria-labelledby="raw-outcome-heading" data-testid="raw-study-outcome">
       <h2 id="raw-outcome-heading">Raw study</h2>
       <p className="muted" data-testid="raw-study-accepted">
-        The model runs on the four series registered to the SRI24 atlas (the table lists them: {raw.stem}_t1.nii …). The dropped files are
+        The model runs on the four series registered to the SRI24 atlas (the table lists them: {raw.stem}_t1.nii.gz …). The dropped files are
         unchanged: {raw.source.map((f) => f.name).join(', ')}.
       </p>
       {!results && <p className="muted">Run the model; its masks will also be shown and exported on the T1Gd’s own grid ({prepared.t1ceGrid.dims.join('×')} voxels).</p>}

@@ -5,13 +5,13 @@ import { writeNifti } from '../volume/writeNifti.ts';
 import type { PreparedStudy } from './prepareRawStudy.ts';
 
 /**
- * The prepared study as four NIfTI files on the atlas grid (named `<stem>_<modality>.nii`),
+ * The prepared study as four gzipped NIfTI files on the atlas grid (`<stem>_<modality>.nii.gz`),
  * so the model runs through the same `loadCase` → `preprocess` path as a BraTS-ready case
  * and the mask it writes is on the atlas grid.
  */
 export function atlasCaseFiles(prepared: PreparedStudy, stem = 'raw-study'): { name: string; bytes: Uint8Array }[] {
   return MODALITIES.map((m: Modality) => {
-    const name = `${stem}_${m}.nii`;
+    const name = `${stem}_${m}.nii.gz`;
     const template = createNiftiHeader({ name, dims: prepared.grid.dims, spacingMm: [1, 1, 1], affine: prepared.grid.affine.map((r) => [...r]), description: 'Attune: raw study on the SRI24 grid' });
     return { name, bytes: writeNifti(template, prepared.onAtlas[m]) };
   });
