@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { RawStudyDependencies, SkullStripper } from '../core/rawStudy/index.ts';
+import type { RawStudyDependencies } from '../core/rawStudy/index.ts';
 import { scalarVolumeOf, type ScalarVolume } from '../core/registration/index.ts';
-import { parseMeshnet, stripSkullVolume, type MeshnetModel } from '../core/skullStrip/index.ts';
+import { mindgrabStripper, parseMeshnet, type MeshnetModel } from '../core/skullStrip/index.ts';
 import { readNifti } from '../core/volume/index.ts';
 import { elastixNodeRegistrar } from './elastixRegistrar.ts';
 
@@ -17,15 +17,6 @@ export async function readAtlas(path = SRI24_T1): Promise<ScalarVolume> {
 export async function readMindgrab(dir = MINDGRAB_DIR): Promise<MeshnetModel> {
   const json = JSON.parse(await readFile(`${dir}/model.json`, 'utf8'));
   return parseMeshnet(json, new Uint8Array(await readFile(`${dir}/model.bin`)));
-}
-
-/** MindGrab behind the pipeline's SkullStripper, on whichever tfjs backend the caller set. */
-export function mindgrabStripper(model: MeshnetModel): SkullStripper {
-  return {
-    async strip(head, o = {}) {
-      return (await stripSkullVolume(head, model, { force: true, onProgress: o.onProgress, checkCancelled: o.checkCancelled })).brainMask;
-    },
-  };
 }
 
 /** The raw pipeline's dependencies in Node: SRI24, elastix from the npm package, MindGrab. Nothing is fetched. */

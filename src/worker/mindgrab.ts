@@ -1,5 +1,4 @@
-import type { SkullStripper } from '../core/rawStudy/index.ts';
-import { parseMeshnet, stripSkullVolume, type MeshnetModel } from '../core/skullStrip/index.ts';
+import { parseMeshnet, type MeshnetModel } from '../core/skullStrip/index.ts';
 
 /**
  * MindGrab (a tfjs layers model.json + weight files) fetched from the app's own origin and
@@ -27,12 +26,4 @@ export async function fetchMindgrab(modelUrl: string): Promise<MeshnetModel> {
   return parseMeshnet(json, bytes);
 }
 
-/** The raw pipeline's SkullStripper over MindGrab, on whatever tfjs backend the worker picked. */
-export function mindgrabStripper(model: MeshnetModel): SkullStripper {
-  return {
-    async strip(head, o = {}) {
-      const { brainMask } = await stripSkullVolume(head, model, { onProgress: o.onProgress, checkCancelled: o.checkCancelled });
-      return brainMask;
-    },
-  };
-}
+export { mindgrabStripper } from '../core/skullStrip/index.ts';
