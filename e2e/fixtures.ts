@@ -131,3 +131,12 @@ export async function download(page: Page, testId: string): Promise<{ name: stri
   const { readFileSync } = await import('node:fs');
   return { name: dl.suggestedFilename(), bytes: new Uint8Array(readFileSync(path)) };
 }
+
+/** Which of `names` no URL in the page's caches (the service worker's precache) contains yet. */
+export function notPrecached(page: Page, names: string[]): Promise<string[]> {
+  return page.evaluate(async (wanted) => {
+    const urls: string[] = [];
+    for (const name of await caches.keys()) for (const r of await (await caches.open(name)).keys()) urls.push(r.url);
+    return wanted.filter((s) => !urls.some((u) => u.includes(s)));
+  }, names);
+}

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Request, Worker } from '@playwright/test';
 import { displacement, identity4, invert4, type Mat4, type ScalarVolume } from '../src/core/registration/index.ts';
 import { phantomStudy } from '../src/core/registration/testing/phantomStudy.ts';
-import { expect, expectBackend, openWithTinyModel, test } from './fixtures.ts';
+import { expect, expectBackend, notPrecached, openWithTinyModel, test } from './fixtures.ts';
 
 /**
  * Issue 21, registration in the browser: the registration worker runs `registerStudy` over
@@ -145,11 +145,7 @@ test.describe('registration worker', () => {
       await expect
         .poll(
           () =>
-            page.evaluate(async () => {
-              const urls: string[] = [];
-              for (const name of await caches.keys()) for (const r of await (await caches.open(name)).keys()) urls.push(r.url);
-              return ['itk/elastix/elastix.js', 'itk/elastix/elastix.wasm.zst', 'registration.worker', 'registrationClient'].filter((s) => !urls.some((u) => u.includes(s)));
-            }),
+            notPrecached(page, ['itk/elastix/elastix.js', 'itk/elastix/elastix.wasm.zst', 'registration.worker', 'registrationClient']),
           { timeout: 120_000, message: 'precached: the pipeline, the worker and its client' },
         )
         .toEqual([]);

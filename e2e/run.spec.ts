@@ -7,7 +7,7 @@ import { maskChanges } from '../src/core/results/index.ts';
 import { DEFAULT_POLICY } from '../src/core/decision/index.ts';
 import type { Calibration } from '../src/core/signals/index.ts';
 import { formatMl } from '../src/app/labelColours.ts';
-import { chooseMode, download, expect, expectBackend, openWithTinyModel, test } from './fixtures.ts';
+import { chooseMode, download, expect, expectBackend, notPrecached, openWithTinyModel, test } from './fixtures.ts';
 import { dropFiles } from './helpers.ts';
 
 /**
@@ -275,11 +275,7 @@ test.describe('offline', () => {
     await expect
       .poll(
         () =>
-          page.evaluate(async () => {
-            const urls: string[] = [];
-            for (const name of await caches.keys()) for (const r of await (await caches.open(name)).keys()) urls.push(r.url);
-            return ['.bin', '.wasm', 'BraTS2021_00324_seg.nii.gz', 'BraTS2021_00324_t1.nii.gz', 'attune.worker'].filter((s) => !urls.some((u) => u.includes(s)));
-          }),
+          notPrecached(page, ['.bin', '.wasm', 'BraTS2021_00324_seg.nii.gz', 'BraTS2021_00324_t1.nii.gz', 'attune.worker']),
         { timeout: 120_000, message: 'precached: model weights, wasm, demo case, worker' },
       )
       .toEqual([]);

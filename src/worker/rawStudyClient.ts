@@ -1,6 +1,6 @@
-import { InputError, type InputIssueCode } from '../core/inputIssue.ts';
 import type { StudyVolumes } from '../core/registration/index.ts';
 import { elastixPipelinesBaseUrl } from './elastixPipeline.ts';
+import { OneRunWorker } from './oneRunWorker.ts';
 import type { BackendName } from './protocol.ts';
 import type { RawStudyAssets, RawStudyEvent, RawStudyRequest, RawStudyResult } from './rawStudyProtocol.ts';
 
@@ -44,11 +44,7 @@ export interface RawStudyRun {
   cancel(): void;
 }
 
-interface Active {
-  resolve: (r: RawStudyResult) => void;
-  reject: (e: Error) => void;
-  options: RawStudyOptions;
-}
+type Progress = Exclude<RawStudyEvent, { type: 'result' } | { type: 'error' }>;
 
 /**
  * Main-thread handle on the raw-study worker (rawStudy.worker.ts): one study at a time,
@@ -56,70 +52,26 @@ interface Active {
  * elastix's compiled pipeline) is kept for the next study until a cancel or a crash.
  */
 export class RawStudyWorkerClient {
-  private worker: Worker | null = null;
-  private active: Active | null = null;
+  private readonly worker = new OneRunWorker<RawStudyRequest, Progress, RawStudyResult>({
+    create: () => new Worker(new URL('./rawStudy.worker.ts', import.meta.url), { type: 'module', name: 'attune-raw-study' }),
+    name: 'The raw-study worker',
+    busy: 'A raw study is already being prepared: cancel it or wait for it first.',
+    cancelled: () => new RawStudyCancelled(),
+  });
 
   constructor(private readonly assets: RawStudyAssets = rawStudyAssetUrls(self.location.href, import.meta.env.BASE_URL)) {}
 
   prepare(study: StudyVolumes, options: RawStudyOptions = {}): RawStudyRun {
-    if (this.active) throw new Error('A raw study is already being prepared: cancel it or wait for it first.');
-    const worker = this.start();
-    let active!: Active;
-    const result = new Promise<RawStudyResult>((resolve, reject) => {
-      active = { resolve, reject, options };
-    });
-    this.active = active;
     const request: RawStudyRequest = { type: 'prepare', study, assets: this.assets, backend: options.backend, alreadyStripped: options.alreadyStripped };
-    worker.postMessage(request);
-    return {
-      result,
-      cancel: () => {
-        if (this.active !== active) return; // already settled
-        this.stop();
-        active.reject(new RawStudyCancelled());
-      },
-    };
+    return this.worker.run(request, (event) => {
+      if (event.type === 'backend') options.onBackend?.(event.backend, event.reason);
+      else if (event.type === 'step') options.onStep?.(event.step);
+      else if (event.type === 'strip-progress') options.onStripProgress?.(event.done, event.total);
+    });
   }
 
   /** Terminates the worker (and any run: it rejects as cancelled). */
   dispose(): void {
-    const active = this.active;
-    this.stop();
-    active?.reject(new RawStudyCancelled());
-  }
-
-  private start(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(new URL('./rawStudy.worker.ts', import.meta.url), { type: 'module', name: 'attune-raw-study' });
-    worker.addEventListener('message', (ev: MessageEvent<RawStudyEvent>) => {
-      const active = this.active;
-      if (!active || worker !== this.worker) return;
-      const event = ev.data;
-      if (event.type === 'backend') return active.options.onBackend?.(event.backend, event.reason);
-      if (event.type === 'step') return active.options.onStep?.(event.step);
-      if (event.type === 'strip-progress') return active.options.onStripProgress?.(event.done, event.total);
-      this.active = null;
-      if (event.type === 'result') active.resolve(event.result);
-      else active.reject(event.code ? new InputError(event.code as InputIssueCode, event.message) : new Error(event.message));
-    });
-    // A crash (e.g. out of memory in the strip or in elastix's wasm): fail the run, start afresh next time.
-    const lost = (why: string) => {
-      const active = this.active;
-      this.stop();
-      active?.reject(new Error(`The raw-study worker stopped: ${why}`));
-    };
-    worker.addEventListener('error', (e) => {
-      e.preventDefault();
-      lost(e.message || 'it crashed');
-    });
-    worker.addEventListener('messageerror', () => lost('a message could not be read'));
-    this.worker = worker;
-    return worker;
-  }
-
-  private stop(): void {
-    this.worker?.terminate();
-    this.worker = null;
-    this.active = null;
+    this.worker.dispose();
   }
 }

@@ -1,6 +1,6 @@
-import { InputError, type InputIssueCode } from '../core/inputIssue.ts';
 import type { Grid, RigidRegistrationSettings, ScalarVolume, StudyRegistration, StudyVolumes } from '../core/registration/index.ts';
 import { elastixPipelinesBaseUrl } from './elastixPipeline.ts';
+import { OneRunWorker } from './oneRunWorker.ts';
 import type { RegistrationEvent, RegistrationRequest } from './registrationProtocol.ts';
 
 /** What a cancelled registration's promise rejects with. */
@@ -26,11 +26,7 @@ export interface RegistrationRun {
   cancel(): void;
 }
 
-interface Active {
-  resolve: (r: StudyRegistration) => void;
-  reject: (e: Error) => void;
-  onStep?: (step: string) => void;
-}
+type Progress = Exclude<RegistrationEvent, { type: 'result' } | { type: 'error' }>;
 
 /**
  * Main-thread handle on the registration worker (registration.worker.ts): one study at a
@@ -38,73 +34,26 @@ interface Active {
  * run and kept (elastix's compiled pipeline with it) until a cancel or a crash.
  */
 export class RegistrationWorkerClient {
-  private worker: Worker | null = null;
-  private active: Active | null = null;
+  private readonly worker = new OneRunWorker<RegistrationRequest, Progress, StudyRegistration>({
+    create: () => new Worker(new URL('./registration.worker.ts', import.meta.url), { type: 'module', name: 'attune-registration' }),
+    name: 'The registration worker',
+    busy: 'A registration is already running: cancel it or wait for it first.',
+    cancelled: () => new RegistrationCancelled(),
+  });
 
   /** `pipelinesBaseUrl`: the app's copy of elastix's pipeline, by default where the build puts it. */
   constructor(private readonly pipelinesBaseUrl = elastixPipelinesBaseUrl(self.location.href, import.meta.env.BASE_URL)) {}
 
   register(study: StudyVolumes, atlas: ScalarVolume, options: RegistrationOptions = {}): RegistrationRun {
-    if (this.active) throw new Error('A registration is already running: cancel it or wait for it first.');
-    const worker = this.start();
-    let active!: Active;
-    const result = new Promise<StudyRegistration>((resolve, reject) => {
-      active = { resolve, reject, onStep: options.onStep };
-    });
-    this.active = active;
-    const { onStep: _, ...rest } = options;
+    const { onStep, ...rest } = options;
     const request: RegistrationRequest = { type: 'register', study, atlas, pipelinesBaseUrl: this.pipelinesBaseUrl, ...rest };
-    worker.postMessage(request);
-    return {
-      result,
-      cancel: () => {
-        if (this.active !== active) return; // already settled
-        this.stop();
-        active.reject(new RegistrationCancelled());
-      },
-    };
+    return this.worker.run(request, (event) => {
+      if (event.type === 'step') onStep?.(event.step);
+    });
   }
 
   /** Terminates the worker (and any run: it rejects as cancelled). */
   dispose(): void {
-    const active = this.active;
-    this.stop();
-    active?.reject(new RegistrationCancelled());
-  }
-
-  private start(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(new URL('./registration.worker.ts', import.meta.url), { type: 'module', name: 'attune-registration' });
-    worker.addEventListener('message', (ev: MessageEvent<RegistrationEvent>) => {
-      const active = this.active;
-      if (!active || worker !== this.worker) return;
-      const event = ev.data;
-      if (event.type === 'step') {
-        active.onStep?.(event.step);
-        return;
-      }
-      this.active = null;
-      if (event.type === 'result') active.resolve(event.result);
-      else active.reject(event.code ? new InputError(event.code as InputIssueCode, event.message) : new Error(event.message));
-    });
-    // A crash (e.g. out of memory in elastix's wasm) or a message that cannot be read: fail the run, start afresh next time.
-    const lost = (why: string) => {
-      const active = this.active;
-      this.stop();
-      active?.reject(new Error(`The registration worker stopped: ${why}`));
-    };
-    worker.addEventListener('error', (e) => {
-      e.preventDefault();
-      lost(e.message || 'it crashed');
-    });
-    worker.addEventListener('messageerror', () => lost('a message could not be read'));
-    this.worker = worker;
-    return worker;
-  }
-
-  private stop(): void {
-    this.worker?.terminate();
-    this.worker = null;
-    this.active = null;
+    this.worker.dispose();
   }
 }

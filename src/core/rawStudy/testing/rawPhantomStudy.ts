@@ -1,7 +1,8 @@
 import type { Modality } from '../../modality/index.ts';
 import { bratsAtlasGrid, spacingOf } from '../../registration/grid.ts';
-import { applyToPoint, compose, rotationX, rotationY, rotationZ, translation, type Mat4, type Vec3 } from '../../registration/matrix.ts';
+import { applyToPoint, compose, rotationX, rotationZ, translation, type Mat4, type Vec3 } from '../../registration/matrix.ts';
 import { headPhantomValue, sampleOnGrid } from '../../registration/testing/headPhantom.ts';
+import { phantomSeriesMotions } from '../../registration/testing/phantomStudy.ts';
 import type { Grid } from '../../registration/types.ts';
 import { mulberry32 } from '../../synthetic/random.ts';
 import { createNiftiHeader } from '../../volume/createNiftiHeader.ts';
@@ -51,13 +52,8 @@ export interface RawPhantomStudy {
  * `flairOfAnotherHead`: the FLAIR shows a head 25 % smaller (a series from another patient).
  */
 export function rawPhantomStudy(options: { flairOfAnotherHead?: boolean } = {}): RawPhantomStudy {
-  const t1ce = compose(rotationX(deg(12)), rotationY(deg(-9)), rotationZ(deg(14)), translation([8, -6, 10]));
-  const seriesToHead: Record<Modality, Mat4> = {
-    t1ce,
-    t1: compose(rotationX(deg(-4)), rotationY(deg(3)), rotationZ(deg(-5)), translation([-4, 5, -3]), t1ce),
-    t2: compose(rotationX(deg(5)), rotationY(deg(4)), rotationZ(deg(-3)), translation([5, 3, -4]), t1ce),
-    flair: compose(rotationX(deg(-3)), rotationY(deg(-5)), rotationZ(deg(4)), translation([-3, -5, 4]), t1ce),
-  };
+  // The registration e2e's motions (the T1Gd far from the atlas, the others a few degrees off it).
+  const seriesToHead = phantomSeriesMotions();
   // A FLAIR of another (a 25 % smaller) head: no rigid map can overlay it on the T1Gd, so its
   // registration must be judged poor (brain overlap ~0.6 at best).
   if (options.flairOfAnotherHead) seriesToHead.flair = compose(seriesToHead.flair, [[4 / 3, 0, 0, 0], [0, 4 / 3, 0, 0], [0, 0, 4 / 3, 0], [0, 0, 0, 1]]);

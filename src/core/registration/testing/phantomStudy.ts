@@ -36,16 +36,23 @@ export interface PhantomStudy {
  * contrast (mutual information must cope); the atlas is the head unmoved on a 3 mm grid.
  * Fixed values, so the browser and Node register exactly the same images. Tests only.
  */
-export function phantomStudy(): PhantomStudy {
-  // The T1Gd far from the atlas (as a scanner's coordinates are); the other series of the
-  // same session a few degrees and millimetres off the T1Gd, as a patient moves between series.
+/**
+ * The motions of a study's series: the T1Gd far from the atlas (as a scanner's coordinates
+ * are); the other series of the same session a few degrees and millimetres off the T1Gd, as a
+ * patient moves between series.
+ */
+export function phantomSeriesMotions(): Record<Modality, Mat4> {
   const t1ce = compose(rotationX(deg(12)), rotationY(deg(-9)), rotationZ(deg(14)), translation([8, -6, 10]));
-  const seriesToHead: Record<Modality, Mat4> = {
+  return {
     t1ce,
     t1: compose(rotationX(deg(-4)), rotationY(deg(3)), rotationZ(deg(-5)), translation([-4, 5, -3]), t1ce),
     t2: compose(rotationX(deg(5)), rotationY(deg(4)), rotationZ(deg(-3)), translation([5, 3, -4]), t1ce),
     flair: compose(rotationX(deg(-3)), rotationY(deg(-5)), rotationZ(deg(4)), translation([-3, -5, 4]), t1ce),
   };
+}
+
+export function phantomStudy(): PhantomStudy {
+  const seriesToHead = phantomSeriesMotions();
   const grids: Record<Modality, Grid> = {
     t1ce: obliqueGrid([56, 46, 38], [3, 3, 3.5], -8, [0, -4, 2]),
     t1: obliqueGrid([54, 44, 36], [3.1, 3.1, 3.8], 5, [1, 2, 3]),
