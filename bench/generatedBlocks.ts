@@ -60,7 +60,7 @@ const H200_RUNS = [
 ];
 const H200_TORCH = 'bench/results/2026-11-27-h200-pytorch.txt';
 const H200_NAME = 'bench/results 2026-11-27-h200';
-const RAW_STUDY_RUNS = 'bench/runs/rawStudy';
+const RAW_STUDY_RUNS = 'bench/runs/rawStudy/node';
 const RAW_STUDY_NAME = 'bench/runs rawStudy';
 
 export const GENERATED_BLOCKS: GeneratedBlock[] = [

@@ -28,7 +28,7 @@ export async function readRawStudyRecords(dir: string): Promise<RawStudyRecord[]
 
 /** Per scan: each step's time and peak memory, then what the result is worth. */
 export function rawStudyMarkdown(records: RawStudyRecord[], source: string): string {
-  const md = [`Rendered by \`npx tsx bench/rebuildBenchmarks.ts\` from \`${source}\` (written by \`npx tsx bench/rawStudyTruth.ts\`). Peak memory = the Node process's resident set, sampled every 200 ms during the step.`, ''];
+  const md = [`Rendered by \`npx tsx bench/rebuildBenchmarks.ts\` from \`${source}\` (written by \`npx tsx bench/rawStudyTruth.ts\`). Peak memory = the Node process's resident set, sampled every 200 ms during the step (one process runs the scans in turn, so a later scan's figure includes what the earlier ones left allocated).`, ''];
   for (const r of records) {
     md.push(`**${r.scan}** — ${r.what}. ${r.backend}, ${r.date.slice(0, 10)}, ${r.machine.cpus}× ${r.machine.cpuModel ?? 'cpu'}, load average ${r.machine.loadavgBefore[0]} → ${r.machine.loadavgAfter[0]}; ${r.totalSeconds} s in all.`, '');
     md.push(row(['step', 'seconds', 'peak RSS (MiB)']), row(['---', '---', '---']));

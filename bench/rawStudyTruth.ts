@@ -11,9 +11,10 @@
  *   T1Gd grid against the same model run on the BraTS original and carried there by the true
  *   motion (WT Dice), and the registration error of the T1Gd over the brain against the
  *   pipeline's own placement of the unmoved case.
- * One JSON record per scan in bench/runs/rawStudy/.
+ * One JSON record per scan in bench/runs/rawStudy/node/ (the browser's records, written by
+ * scripts/rawStudyScreenshot.ts, are beside it in bench/runs/rawStudy/).
  *
- *   npx tsx bench/rawStudyTruth.ts [--scans fg6692,BraTS2021_00024-1mm,BraTS2021_00024-clinical,…] [--out bench/runs/rawStudy]
+ *   npx tsx bench/rawStudyTruth.ts [--scans fg6692,BraTS2021_00024-1mm,BraTS2021_00024-clinical,…] [--out bench/runs/rawStudy/node]
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -41,7 +42,7 @@ import { useNodeBackend } from '../src/node/useNodeBackend.ts';
 const { values: args } = parseArgs({
   options: {
     scans: { type: 'string', default: 'fg6692,BraTS2021_00324-1mm,BraTS2021_00324-clinical,BraTS2021_00024-1mm,BraTS2021_00024-clinical' },
-    out: { type: 'string', default: 'bench/runs/rawStudy' },
+    out: { type: 'string', default: 'bench/runs/rawStudy/node' },
     seed: { type: 'string', default: '21' },
   },
 });
