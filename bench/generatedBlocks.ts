@@ -67,6 +67,7 @@ export const GENERATED_BLOCKS: GeneratedBlock[] = [
   benchLogBlock('bench/results/2026-11-27-npm-run-bench.log'),
   benchLogBlock('bench/results/2026-12-02-npm-run-bench-auto.log'),
   benchLogBlock('bench/results/2026-12-06-npm-run-bench.log'),
+  benchLogBlock('bench/results/2026-12-06-npm-run-bench-auto-candidates.log'),
   {
     name: H200_NAME,
     begin: beginMarker(H200_NAME, 'bench/results/2026-11-27-h200-*'),
