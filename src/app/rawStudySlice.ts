@@ -82,7 +82,7 @@ export const createRawStudySlice: StateCreator<AttuneState, [['zustand/persist',
       if (current.status === 'preparing' || current.status === 'accepted') return;
       // Redo works on the files as dropped; a first run on what the table holds now.
       const source = current.source.length > 0 ? current.source : get().files;
-      if (current.source.length === 0 && !needsRawPipeline(get().check.issues)) return;
+      if (current.source.length === 0 && !needsRawPipeline(get().check.issues, get().files)) return;
       stop();
       const mine = token;
       const stem = caseStem(source.map((f) => f.name));

@@ -37,11 +37,11 @@ describe('attune segment refuses bad input with a specific message', () => {
     ['truncated gzip', () => caseDir('cut', { t1: { bytes: (c.files.t1.bytes as Uint8Array).slice(0, 500) } }), ['C_t1.nii.gz: the gzip data is corrupt or truncated']],
     ['4D volume', () => caseDir('4d', { t2: { name: 'C_t2.nii', bytes: rawNifti({ dim: [4, X, Y, Z, 2], datatype: 2, bitsPerVoxel: 8, voxelBytes: new Uint8Array(X * Y * Z * 2) }) } }), [`C_t2.nii is 4D (${X}×${Y}×${Z}×2)`]],
     ['2D image', () => caseDir('2d', { t2: { name: 'C_t2.nii', bytes: rawNifti({ dim: [2, X, Y], datatype: 2, bitsPerVoxel: 8, voxelBytes: new Uint8Array(X * Y).fill(1) }) } }), [`C_t2.nii is not a 3D volume (${X}×${Y})`]],
-    ['mismatched dimensions', () => caseDir('dims', { flair: { bytes: makeSyntheticCase({ seed: 3, dims: [X, Y, Z - 2] }).files.flair.bytes as Uint8Array } }), [`C_flair.nii.gz (FLAIR) is ${X}×${Y}×${Z - 2} voxels but C_t1.nii.gz (T1) is ${X}×${Y}×${Z}`]],
+    ['mismatched dimensions', () => caseDir('dims', { flair: { bytes: makeSyntheticCase({ seed: 3, dims: [X, Y, Z - 2] }).files.flair.bytes as Uint8Array } }), [`C_flair.nii.gz (FLAIR) is ${X}×${Y}×${Z - 2} voxels but C_t1.nii.gz (T1) is ${X}×${Y}×${Z}`, /Tried as a raw study .*: The T1Gd's brain mask is \d+ mL/]],
     ['mismatched affine', async () => {
       const t2 = await readNifti(c.files.t2.bytes, 't2');
       return caseDir('affine', { t2: { bytes: niftiOf('C_t2.nii.gz', t2.data, { dims: c.dims, originMm: [0, 0, 0] }) } });
-    }, [/C_t2\.nii\.gz \(T2\) is placed differently in space from C_t1\.nii\.gz \(T1\): its origin is shifted by/]],
+    }, [/C_t2\.nii\.gz \(T2\) is placed differently in space from C_t1\.nii\.gz \(T1\): its origin is shifted by/, /Tried as a raw study .*: The T1Gd's brain mask is \d+ mL/]],
     ['missing modality', () => caseDir('missing', { flair: null }), ['Missing modality: FLAIR.']],
     ['duplicated modality', () => caseDir('dup', { extra: { name: 'C_T1w.nii.gz', bytes: c.files.t1.bytes as Uint8Array } }), ['2 files claim T1: C_T1w.nii.gz, C_t1.nii.gz']],
     ['NaN voxels', async () => {
@@ -64,7 +64,9 @@ describe('attune segment refuses bad input with a specific message', () => {
     ['not skull-stripped, not on a 1 mm grid', () => {
       const raw = (r: string) => ({ bytes: niftiOf(`C_${r}.nii.gz`, new Int16Array(X * Y * Z).map((_, n) => 4 + (n % 9)), { dims: c.dims, spacingMm: [0.5, 0.5, 3] }) });
       return caseDir('raw', { t1: raw('t1'), t1ce: raw('t1ce'), t2: raw('t2'), flair: raw('flair') });
-    }, ['Not on a 1 mm grid: C_flair.nii.gz (FLAIR) has 0.5×0.5×3 mm voxels', 'Not skull-stripped:', 'skull stripping (e.g. HD-BET or FSL BET), co-registration of the four modalities to one grid, and resampling to 1 × 1 × 1 mm voxels']],
+    }, ['Not on a 1 mm grid: C_flair.nii.gz (FLAIR) has 0.5×0.5×3 mm voxels', 'Not skull-stripped:', 'skull stripping (e.g. HD-BET or FSL BET), co-registration of the four modalities to one grid, and resampling to 1 × 1 × 1 mm voxels',
+      // …so it is tried as a raw study, and the noise has no brain for MindGrab to find.
+      /Tried as a raw study \(skull strip, registration to SRI24\): The T1Gd's brain mask is \d+ mL, outside what a brain is/]],
   ];
 
   beforeAll(() => {
@@ -80,7 +82,9 @@ describe('attune segment refuses bad input with a specific message', () => {
     const r = await run(['segment', dir, '--out', out, '--model', modelDir]);
     expect(r.code).toBe(1);
     for (const m of messages) expect(r.stderr).toMatch(typeof m === 'string' ? new RegExp(m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : m);
-    expect(r.stderr.startsWith('attune segment: ')).toBe(true);
+    // The refusal, after the raw pipeline's log lines when the drop was tried as a raw study.
+    const before = r.stderr.slice(0, r.stderr.indexOf('attune segment: '));
+    expect(before.split('\n').filter(Boolean).every((line) => line.startsWith('raw study: ')), before).toBe(true);
   });
 
   it('and segments the same case once it is correct', async () => {

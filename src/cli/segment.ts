@@ -42,7 +42,7 @@ export async function segment(inputs: string[], flags: Record<string, string>, m
   for (const f of ['atlas-out', 'brain-out']) if (flags[f] !== undefined && !/\.nii(\.gz)?$/i.test(flags[f])) throw new Error(`--${f} must end in .nii or .nii.gz, got "${flags[f]}"`);
   const loaded = await loadScan(inputs, log);
   // A raw study's refusals (own grids, skull) send it through the raw pipeline; any other error stays one.
-  const raw = !loaded.check.mriCase && needsRawPipeline(loaded.check.issues) ? await prepareRawForCli(loaded.files, log) : null;
+  const raw = !loaded.check.mriCase && needsRawPipeline(loaded.check.issues, loaded.files) ? await asRawStudy(loaded, log) : null;
   const mri = raw?.mri ?? loaded.check.mriCase;
   if (!mri) throw new Error(describeIssues(loaded.check.issues));
   const pre = preprocess(mri.modalities);
@@ -106,6 +106,18 @@ export async function segment(inputs: string[], flags: Record<string, string>, m
     log(`Dice ${Object.entries(dice).map(([k, v]) => `${k} ${v === null ? '–' : v.toFixed(4)}`).join(', ')}`);
   }
   log(`wrote ${[flags.out, flags['atlas-out'], flags['brain-out']].filter(Boolean).join(', ')} (labels ${LABEL_CONVENTIONS[convention].name})`);
+}
+
+/**
+ * A drop refused only as a raw study would be is prepared as one; if that fails too, the
+ * message says both: why it is not BraTS-ready, and why it could not be prepared.
+ */
+async function asRawStudy(loaded: Awaited<ReturnType<typeof loadScan>>, log: (s: string) => void) {
+  try {
+    return await prepareRawForCli(loaded.files, log);
+  } catch (e) {
+    throw new Error(`${describeIssues(loaded.check.issues)} Tried as a raw study (skull strip, registration to SRI24): ${(e as Error).message}`);
+  }
 }
 
 /** The brain of a skull-stripped case: voxels non-zero in any modality. */

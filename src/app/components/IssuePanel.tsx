@@ -8,7 +8,8 @@ export function IssuePanel() {
   const failures = useAttune((s) => s.failures);
   const notices = useAttune((s) => s.notices);
   const mriCase = useAttune((s) => s.check.mriCase);
-  const hasFiles = useAttune((s) => s.files.length > 0);
+  const files = useAttune((s) => s.files);
+  const hasFiles = files.length > 0;
   if (!hasFiles && failures.length === 0) return null;
 
   const errors = [...failures.map((message) => ({ message, severity: 'error' as const })), ...issues];
@@ -35,7 +36,7 @@ export function IssuePanel() {
       {notices.map((n) => (
         <p key={n} className="muted">{n}</p>
       ))}
-      {needsRawPipeline(issues) && <RawStudyOffer />}
+      {needsRawPipeline(issues, files) && <RawStudyOffer />}
     </section>
   );
 }

@@ -114,11 +114,15 @@ describe('prepareRawStudy (registrar stubbed with the known motions, a stripper 
 });
 
 describe('needsRawPipeline', () => {
-  const issue = (code: string, severity: 'error' | 'warning' = 'error') => ({ code, severity, message: '', files: [] }) as never;
+  const issue = (code: string, severity: 'error' | 'warning' = 'error') => ({ code, severity, message: '', files: [] as string[] }) as never as { code: never; severity: 'error' | 'warning'; message: string; files: string[] };
   it('raw-study refusals go to the pipeline; any other error stays an error', () => {
     expect(needsRawPipeline([issue('not-1mm-grid'), issue('not-skull-stripped'), issue('unrecognised-name', 'warning')])).toBe(true);
     expect(needsRawPipeline([issue('dims-mismatch')])).toBe(true);
     expect(needsRawPipeline([issue('not-1mm-grid'), issue('missing-modality')])).toBe(false);
     expect(needsRawPipeline([])).toBe(false);
+    // A label map on another grid than the scans is not what a raw study is: no registration of the scans fixes it.
+    const labelOff = { ...issue('dims-mismatch'), files: ['C_seg.nii.gz'] };
+    expect(needsRawPipeline([labelOff])).toBe(true);
+    expect(needsRawPipeline([labelOff], [{ name: 'C_seg.nii.gz', role: 'seg' }, { name: 'C_t1.nii.gz', role: 't1' }])).toBe(false);
   });
 });
