@@ -37,7 +37,7 @@ for (const c of CASES) {
     test.setTimeout(240_000);
     await openWithTinyModel(page, { calibration: craftedCalibration(tinyModel, c.trainingValue), files: syntheticFiles });
     await expect(page.getByLabel('Adaptation mode'), 'auto is the default').toHaveValue('auto');
-    await expect(page.getByTestId('auto-rule')).toContainText('highest value among the training scans');
+    await expect(page.getByTestId('auto-rule')).toContainText('highest value among the reference scans');
     await page.getByTestId('run').click();
     await expect(page.getByTestId('results')).toHaveAttribute('data-status', 'done', { timeout: 180_000 });
 

@@ -15,7 +15,7 @@ function AutoRule() {
   return (
     <div className="settings" data-testid="auto-rule">
       <p className="muted">
-        {p.adaptAboveRatio === 0 ? 'On every scan with a tumour, adapts' : `Only when the ${SIGNAL_LABELS[p.signal]} is above ${p.adaptAboveRatio}× the highest value among the held-out reference scans, adapts`}{' '}
+        {p.adaptAboveRatio === 0 ? 'On every scan with a tumour, adapts' : `Only when the ${SIGNAL_LABELS[p.signal]} is above ${p.adaptAboveRatio}× the highest value among the reference scans (in-domain scans the model did not train on; its training scans if the calibration has none), adapts`}{' '}
         with each of {candidateWords(p)}, then keeps the candidate whose {SELECTION_RULES[p.selection].summary} is largest
         {p.minImprovement > 0 ? ` (at least ${Math.round(100 * p.minImprovement)} %)` : ' (it must fall)'}, among those whose tumour volume changed by at most{' '}
         {Math.round(100 * p.maxVolumeChange)} %. Otherwise it shows the baseline.
