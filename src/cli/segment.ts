@@ -3,7 +3,7 @@ import { LABEL_CONVENTIONS, fromInternalLabels, parseLabelConvention, type Label
 import { allDice } from '../core/metrics/dice.ts';
 import type { AttuneModel } from '../core/model/index.ts';
 import { orientationName } from '../core/orientation/index.ts';
-import { preprocess } from '../core/preprocess/index.ts';
+import { brainMask, preprocess } from '../core/preprocess/index.ts';
 import { adaptAndSegment, parseMode } from '../core/tta/index.ts';
 import { DEFAULT_POLICY, autoAdapt, isNoTumour, referenceWord } from '../core/decision/index.ts';
 import { brainReferenceTensors, disposeReference, type Calibration } from '../core/signals/index.ts';
@@ -120,14 +120,9 @@ async function asRawStudy(loaded: Awaited<ReturnType<typeof loadScan>>, log: (s:
   }
 }
 
-/** The brain of a skull-stripped case: voxels non-zero in any modality. */
+/** The brain of a skull-stripped case: voxels non-zero in any modality (core's brainMask). */
 function brainOf(mri: MriCase): Uint8Array {
-  const out = new Uint8Array(mri.modalities.t1.data.length);
-  for (const v of Object.values(mri.modalities)) {
-    const values = physicalValues(v);
-    for (let i = 0; i < out.length; i++) if (values[i] !== 0) out[i] = 1;
-  }
-  return out;
+  return brainMask(Object.values(mri.modalities).map(physicalValues), mri.modalities.t1.data.length);
 }
 
 export function brainReferenceOrThrow(calibration: Calibration | null) {

@@ -1,5 +1,6 @@
 import { InputError } from '../inputIssue.ts';
 import type { Modality } from '../modality/index.ts';
+import { brainMask } from '../preprocess/brainMask.ts';
 import { voxelMl } from '../registration/grid.ts';
 import { registerStudy, type StudyRegistration, type StudyRegistrationOptions, type StudyVolumes } from '../registration/registerStudy.ts';
 import type { Registrar } from '../registration/registrar.ts';
@@ -71,7 +72,7 @@ export async function prepareRawStudy(study: StudyVolumes, deps: RawStudyDepende
   }
   const t1ceGrid = study.t1ce.grid;
   const brainOnT1ce = o.alreadyStripped
-    ? await step('brain mask (input already skull-stripped)', () => nonZero(study.t1ce.values))
+    ? await step('brain mask (input already skull-stripped)', () => brainMask([study.t1ce.values], study.t1ce.values.length))
     : await step('skull strip T1Gd', () => deps.stripper.strip(study.t1ce, { onProgress: o.onStripProgress, checkCancelled: o.checkCancelled }));
   const brainMl = count(brainOnT1ce) * voxelMl(t1ceGrid);
   if (brainMl < BRAIN_ML.min || brainMl > BRAIN_ML.max) {
@@ -95,12 +96,6 @@ export async function prepareRawStudy(study: StudyVolumes, deps: RawStudyDepende
   const brainOnAtlas = await step('brain mask onto the atlas grid', () => resampleNearest(brainOnT1ce, t1ceGrid, grid, registration.modalities.t1ce.atlasToNative));
   const onAtlas = Object.fromEntries((['t1', 't1ce', 't2', 'flair'] as const).map((m) => [m, masked(registration.modalities[m].onAtlas, brainOnAtlas)])) as Record<Modality, Float32Array>;
   return { grid, onAtlas, brainOnAtlas, brainOnT1ce, t1ceGrid, registration, stripped: o.alreadyStripped ? 'already' : 'model', brainMl, timings };
-}
-
-function nonZero(values: Float32Array): Uint8Array {
-  const out = new Uint8Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = values[i] !== 0 ? 1 : 0;
-  return out;
 }
 
 function masked(values: Float32Array, mask: Uint8Array): Float32Array {

@@ -1,6 +1,7 @@
 import { gridOf, resampleNearest, scalarVolumeOf, voxelMl, type Grid, type ScalarVolume } from '../registration/index.ts';
 import { MAX_NONZERO_BORDER_FRACTION, nonZeroBorderFraction } from '../validation/index.ts';
 import { physicalValues, type NiftiVolume } from '../volume/index.ts';
+import { brainMask as nonZeroMask } from '../preprocess/brainMask.ts';
 import { fillHoles, largestComponent, thresholdMask } from './brainMaskCleanup.ts';
 import { conformForMindgrab, cropTo, headBox, quantileNormalise, uncropFrom, type Box } from './conform.ts';
 import type { MeshnetModel } from './meshnetModel.ts';
@@ -47,9 +48,7 @@ export async function stripSkull(volume: NiftiVolume, model: MeshnetModel, optio
   const seconds = () => (performance.now() - started) / 1000;
   if (!options.force && isAlreadyStripped(volume)) {
     const values = physicalValues(volume);
-    const brainMask = new Uint8Array(values.length);
-    for (let v = 0; v < values.length; v++) brainMask[v] = values[v] !== 0 ? 1 : 0;
-    return { brainMask, grid, alreadyStripped: true, seconds: seconds(), networkSeconds: 0, box: null };
+    return { brainMask: nonZeroMask([values], values.length), grid, alreadyStripped: true, seconds: seconds(), networkSeconds: 0, box: null };
   }
   const { brainMask, networkSeconds, box } = await stripSkullVolume(scalarVolumeOf(volume), model, options, volume.name);
   return { brainMask, grid, alreadyStripped: false, seconds: seconds(), networkSeconds, box };
