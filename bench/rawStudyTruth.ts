@@ -28,7 +28,7 @@ import { preprocess } from '../src/core/preprocess/index.ts';
 import { atlasCaseFiles, maskOnT1ce, prepareRawStudy, studyFromFiles, type PreparedStudy } from '../src/core/rawStudy/index.ts';
 import {
   compose, displacement, downsampleForRegistration, foregroundMask, gridOf, invert4, labelMl, maskDice, maskPoints, maskToNative,
-  randomMotion, rawToAtlasMap, scalarVolumeOf, scannerGrid, simulateScan, type ScalarVolume, type ScannerGrid, type Vec3,
+  randomMotion, rawToAtlasMap, scalarVolumeOf, scannerGrid, simulateScan, type ScalarVolume, type Vec3,
 } from '../src/core/registration/index.ts';
 import { isAlreadyStripped } from '../src/core/skullStrip/index.ts';
 import { mulberry32 } from '../src/core/synthetic/random.ts';
@@ -38,6 +38,7 @@ import { loadModelDir } from '../src/node/loadModelDir.ts';
 import { readCaseFolder } from '../src/node/readCaseFolder.ts';
 import { nodeRawStudyDependencies } from '../src/node/rawStudyNode.ts';
 import { useNodeBackend } from '../src/node/useNodeBackend.ts';
+import { SCANNER_AXES, SCANNER_GRIDS } from './scannerGrids.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -49,12 +50,6 @@ const { values: args } = parseArgs({
 
 const FG = '../shared/data/raw/TCGA-FG-6692';
 const BRATS = '../shared/data/brats2021';
-/** bench/registrationTruth.ts's grids and motion ranges. */
-const AXES: ScannerGrid['axes'][] = [['L', 'A', 'S'], ['R', 'A', 'S'], ['L', 'P', 'S'], ['R', 'P', 'S']];
-const GRIDS = {
-  '1mm': [[256, 256, 170], [240, 256, 160], [256, 240, 176], [224, 256, 180]].map((dims) => ({ dims: dims as [number, number, number], spacingMm: [1, 1, 1] as [number, number, number] })),
-  clinical: [[256, 256, 32], [256, 224, 30], [224, 256, 32], [256, 256, 30]].map((dims) => ({ dims: dims as [number, number, number], spacingMm: [0.9, 0.9, 5] as [number, number, number] })),
-};
 const round = (v: number, d = 3) => Math.round(v * 10 ** d) / 10 ** d;
 const mib = (b: number) => Math.round(b / 2 ** 20);
 const read = async (path: string) => readNifti(new Uint8Array(await readFile(path)), basename(path));
@@ -132,7 +127,7 @@ async function simulated(name: string, kind: '1mm' | 'clinical', seed: number) {
     const motion = randomMotion(uniform, 12, 15);
     const rawToAtlas = rawToAtlasMap(motion, centre);
     const offset = [0, 1, 2].map(() => (2 * uniform() - 1) * 10) as Vec3;
-    const grid = scannerGrid({ ...GRIDS[kind][n], axes: AXES[n], centreMm: offset });
+    const grid = scannerGrid({ ...SCANNER_GRIDS[kind][n], axes: SCANNER_AXES[n], centreMm: offset });
     raw[m] = { grid, values: simulateScan(volumes[m], grid, rawToAtlas) };
     truth[m] = invert4(rawToAtlas);
   });

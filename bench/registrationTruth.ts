@@ -21,10 +21,11 @@ import { MODALITIES, type Modality } from '../src/core/modality/index.ts';
 import {
   applyToPoint, boxCorners, downsampleForRegistration, compose, displacement, foregroundMask, gridOf, invert4, labelMl, maskPoints, maskToNative,
   randomMotion, rawToAtlasMap, registerStudy, registrationQuality, resampleLinear, resampleNearest, rotationX,
-  scalarVolumeOf, scannerGrid, simulateScan, translation, type ScalarVolume, type ScannerGrid, type Vec3,
+  scalarVolumeOf, scannerGrid, simulateScan, translation, type ScalarVolume, type Vec3,
   type RigidMotion,
 } from '../src/core/registration/index.ts';
 import { elastixNodeRegistrar } from '../src/node/elastixRegistrar.ts';
+import { SCANNER_AXES, SCANNER_GRIDS, type GridKind } from './scannerGrids.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -39,23 +40,6 @@ const { values: args } = parseArgs({
   },
 });
 
-type GridKind = '1mm' | 'clinical';
-const AXES: ScannerGrid['axes'][] = [['L', 'A', 'S'], ['R', 'A', 'S'], ['L', 'P', 'S'], ['R', 'P', 'S']];
-/** Fields of view per modality (as four different series would have): dims, spacing. */
-const GRIDS: Record<GridKind, { dims: [number, number, number]; spacingMm: [number, number, number] }[]> = {
-  '1mm': [
-    { dims: [256, 256, 170], spacingMm: [1, 1, 1] },
-    { dims: [240, 256, 160], spacingMm: [1, 1, 1] },
-    { dims: [256, 240, 176], spacingMm: [1, 1, 1] },
-    { dims: [224, 256, 180], spacingMm: [1, 1, 1] },
-  ],
-  clinical: [
-    { dims: [256, 256, 32], spacingMm: [0.9, 0.9, 5] },
-    { dims: [256, 224, 30], spacingMm: [0.9, 0.9, 5] },
-    { dims: [224, 256, 32], spacingMm: [0.9, 0.9, 5] },
-    { dims: [256, 256, 30], spacingMm: [0.9, 0.9, 5] },
-  ],
-};
 
 async function read(path: string) {
   return readNifti(new Uint8Array(await readFile(path)), basename(path));
@@ -86,10 +70,10 @@ async function runCase(dir: string, kind: GridKind, atlas: ScalarVolume, seed: n
   MODALITIES.forEach((m, n) => {
     const motion = randomMotion(uniform, Number(args['max-deg']), Number(args['max-mm']));
     const rawToAtlas = rawToAtlasMap(motion, centre);
-    const fov = GRIDS[kind][n];
+    const fov = SCANNER_GRIDS[kind][n];
     // The field of view is centred near, not on, the head (±10 mm), as a technologist places it.
     const offset = [0, 1, 2].map(() => (2 * uniform() - 1) * 10) as Vec3;
-    const grid = scannerGrid({ ...fov, axes: AXES[n], centreMm: offset });
+    const grid = scannerGrid({ ...fov, axes: SCANNER_AXES[n], centreMm: offset });
     raw[m] = { grid, values: simulateScan(volumes[m], grid, rawToAtlas) };
     truth[m] = { motion, atlasToNative: invert4(rawToAtlas) };
   });
@@ -129,7 +113,7 @@ async function runCase(dir: string, kind: GridKind, atlas: ScalarVolume, seed: n
     const r = (sxy - (sx * sy) / count) / Math.sqrt((sxx - (sx * sx) / count) * (syy - (sy * sy) / count));
     perModality[m] = {
       motion: { rotationDeg: truth[m].motion.rotationDeg.map((v) => round(v, 2)), translationMm: truth[m].motion.translationMm.map((v) => round(v, 2)) },
-      grid: { dims: raw[m].grid.dims, spacingMm: GRIDS[kind][MODALITIES.indexOf(m)].spacingMm, axes: AXES[MODALITIES.indexOf(m)] },
+      grid: { dims: raw[m].grid.dims, spacingMm: SCANNER_GRIDS[kind][MODALITIES.indexOf(m)].spacingMm, axes: SCANNER_AXES[MODALITIES.indexOf(m)] },
       errorMm: { brainMean: round(whole.meanMm), brainMax: round(whole.maxMm), boxCornersMean: round(box.meanMm), boxCornersMax: round(box.maxMm) },
       vsBratsPlacementMm: { brainMean: round(vsBrats.meanMm), brainMax: round(vsBrats.maxMm) },
       toT1GdErrorMm: intra && { brainMean: round(intra.meanMm), brainMax: round(intra.maxMm) },
@@ -199,7 +183,7 @@ await mkdir(args.out!, { recursive: true });
 let seed = Number(args.seed);
 for (const dir of args.cases!.split(',')) {
   for (const kind of args.grids!.split(',') as GridKind[]) {
-    if (!(kind in GRIDS)) throw new Error(`--grids: unknown kind ${kind} (1mm, clinical)`);
+    if (!(kind in SCANNER_GRIDS)) throw new Error(`--grids: unknown kind ${kind} (1mm, clinical)`);
     const record = await runCase(dir, kind, atlas, seed++);
     const file = join(args.out!, `${record.case}-${kind}.json`);
     await writeFile(file, JSON.stringify(record, null, 2) + '\n');
