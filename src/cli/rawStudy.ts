@@ -1,11 +1,12 @@
 import { loadCase } from '../core/case/index.ts';
 import type { CaseFile, MriCase } from '../core/case/types.ts';
 import { ROLE_LABELS } from '../core/modality/index.ts';
-import { atlasCaseFiles, prepareRawStudy, studyFromFiles, type PreparedStudy, type RawStudyDependencies } from '../core/rawStudy/index.ts';
+import { formatBytes } from '../core/formatBytes.ts';
+import { atlasCaseFiles, estimateRawStudyMemory, prepareRawStudy, studyFromFiles, type PreparedStudy, type RawStudyDependencies } from '../core/rawStudy/index.ts';
 import { throwIfPoorRegistration } from '../core/registration/index.ts';
 import { isAlreadyStripped } from '../core/skullStrip/index.ts';
 import type { NiftiVolume } from '../core/volume/index.ts';
-import { nodeRawStudyDependencies } from '../node/rawStudyNode.ts';
+import { nodeRawStudyBudget, nodeRawStudyDependencies } from '../node/rawStudyNode.ts';
 import { describeIssues } from './describeIssues.ts';
 
 /** A raw study made ready for the model, and what the CLI needs to write masks back. */
@@ -32,8 +33,14 @@ export async function prepareRawForCli(files: CaseFile[], log: (s: string) => vo
   const alreadyStripped = isAlreadyStripped(t1ce);
   if (alreadyStripped) log('raw study: the T1Gd is skull-stripped already (0 on its outer faces, brain-sized): not stripped again');
   let lastReport = 0;
-  const prepared = await prepareRawStudy(study, await dependencies(), {
+  const deps = await dependencies();
+  const grids = { t1: study.t1.grid, t1ce: study.t1ce.grid, t2: study.t2.grid, flair: study.flair.grid };
+  const memory = estimateRawStudyMemory(grids, alreadyStripped ? null : deps.stripper);
+  const budget = nodeRawStudyBudget();
+  log(`raw study: memory plan ${formatBytes(memory.bytes)} of ${formatBytes(budget)} (${memory.parts.map((p) => `${p.what} ${formatBytes(p.bytes)}`).join(', ')})`);
+  const prepared = await prepareRawStudy(study, deps, {
     alreadyStripped,
+    memoryBudgetBytes: budget,
     onStep: (s) => log(`raw study: ${s}…`),
     onStripProgress: (done, total) => {
       if (done === total || performance.now() - lastReport > 30_000) {

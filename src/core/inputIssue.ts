@@ -28,6 +28,7 @@ export type InputIssueCode =
   | 'registration-failed'
   | 'poor-registration'
   | 'implausible-brain-mask'
+  | 'study-too-large'
   // DICOM in (src/core/dicom): what is wrong with a dropped study, before or after dcm2niix.
   | 'not-dicom'
   | 'dicom-compressed'

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { RawStudyDependencies } from '../core/rawStudy/index.ts';
+import { RAW_STUDY_BUDGET_BYTES, type RawStudyDependencies } from '../core/rawStudy/index.ts';
 import { scalarVolumeOf, type ScalarVolume } from '../core/registration/index.ts';
 import { mindgrabStripper, parseMeshnet, type MeshnetModel } from '../core/skullStrip/index.ts';
 import { readNifti } from '../core/volume/index.ts';
@@ -22,4 +23,13 @@ export async function readMindgrab(dir = MINDGRAB_DIR): Promise<MeshnetModel> {
 /** The raw pipeline's dependencies in Node: SRI24, elastix from the npm package, MindGrab. Nothing is fetched. */
 export async function nodeRawStudyDependencies(): Promise<RawStudyDependencies> {
   return { atlas: await readAtlas(), registrar: elastixNodeRegistrar(), stripper: mindgrabStripper(await readMindgrab()) };
+}
+
+/**
+ * The CLI's memory plan for a raw study: a process is not a tab (its arrays live outside the
+ * wasm heap, which only ever holds one skull-strip chunk), so it may use half of this
+ * machine's memory, and never less than the app's plan.
+ */
+export function nodeRawStudyBudget(): number {
+  return Math.max(RAW_STUDY_BUDGET_BYTES, Math.floor(totalmem() / 2));
 }

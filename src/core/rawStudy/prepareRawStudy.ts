@@ -6,6 +6,7 @@ import { registerStudy, type StudyRegistration, type StudyRegistrationOptions, t
 import type { Registrar } from '../registration/registrar.ts';
 import { resampleNearest } from '../registration/resample.ts';
 import type { Grid, ScalarVolume } from '../registration/types.ts';
+import { checkRawStudyMemory, estimateRawStudyMemory, RAW_STUDY_BUDGET_BYTES } from './memoryPlan.ts';
 import type { SkullStripper } from './skullStripper.ts';
 
 /**
@@ -29,6 +30,11 @@ export interface RawStudyOptions extends Omit<StudyRegistrationOptions, 'atlasMo
    * T1Gd's non-zero voxels are its brain mask, and nothing is stripped twice.
    */
   alreadyStripped?: boolean;
+  /**
+   * What the preparation may hold at once (default `RAW_STUDY_BUDGET_BYTES`, the tab's plan);
+   * a study whose estimate is larger is refused before anything is allocated.
+   */
+  memoryBudgetBytes?: number;
   /** Called as each step starts, with its name. */
   onStep?: (step: string) => void;
   /** Skull stripping's own progress (the longest step). */
@@ -58,9 +64,13 @@ export interface PreparedStudy {
 /**
  * Raw study → the model's input on the atlas grid: skull-strip the T1Gd on its own grid,
  * register (T1Gd's brain → atlas; T1, T2, FLAIR → T1Gd), resample each series once, apply
- * the brain mask to all four. Refuses, with the reason, a brain mask that is no brain.
+ * the brain mask to all four. Refuses, with the reason, a study too large for the memory plan
+ * (before anything is allocated) and a brain mask that is no brain.
  */
 export async function prepareRawStudy(study: StudyVolumes, deps: RawStudyDependencies, o: RawStudyOptions = {}): Promise<PreparedStudy> {
+  const grids = { t1: study.t1.grid, t1ce: study.t1ce.grid, t2: study.t2.grid, flair: study.flair.grid };
+  const tooLarge = checkRawStudyMemory(grids, estimateRawStudyMemory(grids, o.alreadyStripped ? null : deps.stripper, o.outputGrid), o.memoryBudgetBytes ?? RAW_STUDY_BUDGET_BYTES);
+  if (tooLarge) throw tooLarge;
   const timings: { step: string; ms: number }[] = [];
   async function step<T>(name: string, run: () => T | Promise<T>): Promise<T> {
     o.checkCancelled?.();

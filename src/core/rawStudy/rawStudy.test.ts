@@ -105,6 +105,21 @@ describe('prepareRawStudy (registrar stubbed with the known motions, a stripper 
     expect(registered).toBe(0);
   });
 
+  it('refuses a study too large for the memory plan before stripping or registering, naming the series and what the memory goes to', async () => {
+    let stripped = 0, registered = 0;
+    const planned: SkullStripper = { strip: async (h) => ((stripped++), stripper.strip(h)), workingBytes: () => 300 * 2 ** 20 };
+    const counting: Registrar = { registerRigid: async (f, m) => ((registered++), registrar.registerRigid(f, m)) };
+    const error = await prepareRawStudy(study, { atlas, registrar: counting, stripper: planned }, { outputGrid: atlasGrid, memoryBudgetBytes: 256 * 2 ** 20 }).catch((e) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.code).toBe('study-too-large');
+    expect(error.message).toMatch(/^This study is too large to prepare in this tab's memory plan: it needs about \d+ MiB \(skull stripping the T1Gd 300 MiB, /);
+    expect(error.message).toContain('more than the 256 MiB planned (series: T1 80×92×30, T1Gd 84×96×32, T2 78×90×31, FLAIR 82×94×29). Nothing was prepared.');
+    expect([stripped, registered]).toEqual([0, 0]);
+    // The same study within the plan goes through.
+    const p = await prepareRawStudy(study, { atlas, registrar, stripper: planned }, { outputGrid: atlasGrid, registrationMm: 5, memoryBudgetBytes: 1024 * 2 ** 20 });
+    expect(p.stripped).toBe('model');
+  });
+
   it('cancel between steps stops the run', async () => {
     let steps = 0;
     const error = await prepareRawStudy(study, { atlas, registrar, stripper }, { outputGrid: atlasGrid, registrationMm: 5, onStep: () => steps++, checkCancelled: () => { if (steps >= 2) throw new Error('cancelled'); } }).catch((e) => e);

@@ -4,4 +4,5 @@ export { runMeshnet, gelu, DEFAULT_MAX_CHUNK_BYTES, type MeshnetRunOptions } fro
 export { mindgrabGrid, conformForMindgrab, quantileNormalise, quantileOf, headBox, cropTo, uncropFrom, MINDGRAB_SIZE, type Box } from './conform.ts';
 export { thresholdMask, largestComponent, fillHoles } from './brainMaskCleanup.ts';
 export { stripSkull, stripSkullVolume, isAlreadyStripped, MAX_STRIPPED_BRAIN_ML, type SkullStripOptions, type SkullStripResult } from './stripSkull.ts';
+export { headBoxBound, stripWorkingBytes } from './stripMemory.ts';
 export { mindgrabStripper } from './mindgrabStripper.ts';
