@@ -8,7 +8,7 @@ export interface RawStudyRecord {
   steps: { step: string; seconds: number; peakRssMiB: number }[];
   brain?: { stripped: string; ml: number; hdbetMl: number; diceVsHdbetNativeT1Gd: number };
   registration: Record<string, unknown> & { t1ceErrorMm?: { brainMean: number; brainMax: number } };
-  wtDiceVsModelOnOriginal?: number;
+  wtDiceVsModelOnOriginal?: number | null;
   tumourMl: Record<string, number>;
   totalSeconds: number;
   backend: string;
@@ -38,7 +38,7 @@ export function rawStudyMarkdown(records: RawStudyRecord[], source: string): str
     if (r.registration.t1ceErrorMm) md.push(`- Registration error of the T1Gd over the brain: mean ${r.registration.t1ceErrorMm.brainMean} mm, max ${r.registration.t1ceErrorMm.brainMax} mm (target ≤ 2 mm).`);
     const poor = Object.entries(r.registration).filter(([k, v]) => k !== 't1ceErrorMm' && (v as { problem?: string | null }).problem);
     md.push(`- Registration quality: ${poor.length ? poor.map(([k, v]) => `${k}: ${(v as { problem: string }).problem}`).join('; ') : 'every series passed its bar'} (brain Dice ${Object.entries(r.registration).filter(([k]) => k !== 't1ceErrorMm').map(([k, v]) => `${k} ${(v as { brainDice: number }).brainDice}`).join(', ')}).`);
-    if (r.wtDiceVsModelOnOriginal !== undefined) md.push(`- Mask on the native T1Gd grid against the same model run on the BraTS original (carried there by the true motion): **WT Dice ${r.wtDiceVsModelOnOriginal.toFixed(3)}**.`);
+    if (r.wtDiceVsModelOnOriginal != null) md.push(`- Mask on the native T1Gd grid against the same model run on the BraTS original (carried there by the true motion): **WT Dice ${r.wtDiceVsModelOnOriginal.toFixed(3)}**.`);
     md.push(`- Whole tumour: ${Object.entries(r.tumourMl).map(([k, v]) => `${k} ${v} mL`).join(', ')}.`, '');
   }
   return md.join('\n').trimEnd();

@@ -3,7 +3,8 @@
  * shipped model), prepared (MindGrab + elastix in the raw-study worker), screenshot of the QC
  * screen, Accept, Run, screenshot of the results with the mask on the T1Gd's own grid. Writes
  * `<out>-qc.png`, `<out>-results.png` and `<out>-record.json` (step timings, QC numbers, the
- * volumes on both grids, load average, Chromium's version). Too slow for CI on a CPU
+ * volumes on both grids, Chromium's peak memory overall and per step (`scripts/chromiumMemory.ts`),
+ * load average, Chromium's version). Too slow for CI on a CPU
  * (MindGrab on a full head); run by hand:
  *
  *   npx vite build && npx vite preview --port 4410 --strictPort &
@@ -18,6 +19,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { chromium, type Page } from 'playwright-core';
 import { dropFiles } from '../e2e/helpers.ts';
+import { sampleChromiumMemory } from './chromiumMemory.ts';
 import { PHANTOM_STRIP_Z, rawPhantomStudy, thresholdMeshnet } from '../src/core/rawStudy/testing/rawPhantomStudy.ts';
 
 const args = process.argv.slice(2);
@@ -54,6 +56,14 @@ if (phantom) {
   await page.route((u) => u.pathname === '/models/mindgrab/model.bin', (r) => r.fulfill({ headers, body: Buffer.from(model.bin) }));
   await page.route((u) => u.pathname === '/atlas/sri24/spgr.nii.gz', (r) => r.fulfill({ headers, body: Buffer.from(study.atlasNifti) }));
 }
+const memory = sampleChromiumMemory();
+// Nothing may be fetched from elsewhere (the e2e fixtures' rule, checked here on the real study too).
+const origin = new URL(base).origin;
+const foreignRequests: string[] = [];
+page.context().on('request', (r) => {
+  const url = r.url();
+  if (!/^(data|blob):/.test(url) && new URL(url).origin !== origin) foreignRequests.push(url);
+});
 await page.goto(`${base}/?backend=wasm`);
 await page.locator('[data-testid=backend-badge][data-status=ready]').waitFor({ timeout: 120_000 });
 await dropFiles(page as unknown as Parameters<typeof dropFiles>[0], files);
@@ -65,6 +75,8 @@ while (!(await qc.isVisible())) {
   const step = await page.getByTestId('raw-study-step').textContent().catch(() => null);
   if (step && steps.at(-1)?.step !== step) {
     steps.push({ step, atS: (Date.now() - t0) / 1000 });
+    // Memory peaks per pipeline step (the progress text also counts MindGrab's chunks).
+    memory.setLabel(step.replace(/^Step \d+ of \d+: /, '').replace(/ \(MindGrab\): part \d+ of \d+$/, ''));
     console.log(`${steps.at(-1)!.atS.toFixed(0)} s  ${step}`);
   }
   if (await page.getByTestId('raw-study-error').isVisible()) throw new Error(`preparing failed: ${await page.getByTestId('raw-study-error').textContent()}`);
@@ -72,6 +84,7 @@ while (!(await qc.isVisible())) {
   await page.waitForTimeout(2000);
 }
 const preparedS = (Date.now() - t0) / 1000;
+memory.setLabel('QC screen');
 console.log(`QC after ${preparedS.toFixed(0)} s`);
 await page.locator('[data-testid=qc-view][data-state=ready]').waitFor({ timeout: 120_000 });
 await page.getByTestId('qc-timings').locator('summary').click();
@@ -84,9 +97,11 @@ let resultsText = '';
 let native = '';
 const acceptable = (await qc.getAttribute('data-acceptable')) === 'true';
 if (acceptable) {
+  memory.setLabel('accept → case ready');
   await page.getByTestId('raw-study-accept').click();
   await page.getByTestId('case-ready').waitFor({ timeout: 300_000 });
   await page.getByLabel('Adaptation mode').selectOption(mode);
+  memory.setLabel(`run (${mode})`);
   await page.getByTestId('run').click();
   const r0 = Date.now();
   await page.locator('[data-testid=results][data-status=done]').waitFor({ timeout: 3 * 3600_000 });
@@ -100,8 +115,11 @@ if (acceptable) {
 } else {
   console.log('QC refused Accept: no results screenshot');
 }
+const chromiumMemoryMiB = memory.stop();
+console.log(`requests outside ${origin}: ${foreignRequests.length}`);
+console.log(`Chromium peak: renderer RSS ${chromiumMemoryMiB.peak.rendererRssMiB} MiB, all processes PSS ${chromiumMemoryMiB.peak.totalPssMiB} MiB`);
 writeFileSync(
   `${out}-record.json`,
-  `${JSON.stringify({ date: new Date().toISOString(), runtime: `Chromium ${browser.version()}`, backend: 'wasm', study: phantom ? 'e2e phantom (threshold model, phantom atlas)' : folder, files: files.map((f) => f.name), loadAverage: loadavg(), preparedSeconds: preparedS, steps, qc: qcText, acceptable, mode, results: resultsText, native }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), runtime: `Chromium ${browser.version()}`, backend: 'wasm', study: phantom ? 'e2e phantom (threshold model, phantom atlas)' : folder, files: files.map((f) => f.name), loadAverage: loadavg(), preparedSeconds: preparedS, steps, qc: qcText, acceptable, mode, results: resultsText, native, chromiumMemoryMiB, foreignRequests }, null, 2)}\n`,
 );
 await browser.close();

@@ -1,0 +1,3 @@
+import { simulatedCaseTests } from './rawStudyTruthTests.ts';
+
+simulatedCaseTests('BraTS2021_00024');
