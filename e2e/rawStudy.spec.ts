@@ -36,7 +36,7 @@ test('a raw study: offer → cancel → prepare → QC → Accept → Run → th
   await dropFiles(page, phantom.files);
 
   // The Checks refuse it as a raw study (not a dead end): the offer.
-  await expect(page.getByTestId('issue-error').first()).toBeVisible();
+  await expect(page.getByTestId('issue-resolved').first()).toBeVisible();
   const offer = page.getByTestId('prepare-raw-study');
   await expect(offer).toBeVisible();
   await expect(page.getByTestId('run')).toBeDisabled();
