@@ -114,7 +114,8 @@ test('a wrong file gets a clear message and the app still takes a correct case',
 test('mismatched grids are refused with both files named; manual reassignment fixes a case', async ({ page }) => {
   const other = makeSyntheticCase({ seed: 2, dims: [48, 48, 20] });
   await dropFiles(page, [scans[0], scans[1], other.files.t2, scans[3]]);
-  await expect(page.getByTestId('issue-error').filter({ hasText: `${other.files.t2.name} (T2) is 48×48×20 voxels but ${scans[0].name} (T1) is 48×48×24` })).toBeVisible();
+  // Only the grids differ: a raw study to prepare, the difference named under the registration step.
+  await expect(page.getByTestId('issue-resolved').filter({ hasText: `${other.files.t2.name} (T2) is 48×48×20 voxels but ${scans[0].name} (T1) is 48×48×24` })).toBeVisible();
   await expect(page.getByTestId('viewer')).toHaveAttribute('data-state', 'empty');
 
   // Names that say nothing: the user assigns the roles by hand.

@@ -85,7 +85,7 @@ test('an unsupported voxel type (RGB)', async ({ page }) => {
   ]);
 });
 
-test('a raw scanner export: not skull-stripped, not on a 1 mm grid — the required preprocessing is named', async ({ page }) => {
+test('a raw scanner export: not skull-stripped, not on a 1 mm grid — the offer first, each finding under the step that resolves it, the preprocessing named', async ({ page }) => {
   const dims: [number, number, number] = [40, 40, 12];
   // A head with noisy air around it, 0.94 × 0.94 × 5 mm voxels, as a scanner writes it.
   const raw = MODALITIES.map((m, c) => {
@@ -93,11 +93,19 @@ test('a raw scanner export: not skull-stripped, not on a 1 mm grid — the requi
     const name = `sub-01_${m}.nii.gz`;
     return { name, bytes: niftiOf(name, data, { dims, spacingMm: [0.9375, 0.9375, 5] }) };
   });
-  await expectRefusedThenUsable(page, raw, [
-    'Not on a 1 mm grid: sub-01_t1.nii.gz (T1) has 0.938×0.938×5 mm voxels',
-    /Not skull-stripped: sub-01_t1\.nii\.gz \(T1\), sub-01_t1ce\.nii\.gz \(T1Gd\), sub-01_t2\.nii\.gz \(T2\), sub-01_flair\.nii\.gz \(FLAIR\) are non-zero on 100 %/,
-    'Attune expects BraTS-style preprocessing: skull stripping (e.g. HD-BET or FSL BET), co-registration of the four modalities to one grid, and resampling to 1 × 1 × 1 mm voxels',
-  ]);
+  await dropFiles(page, raw);
+  // Not errors: what preparing will do, the offer first.
+  const offer = page.getByTestId('raw-study-offer');
+  await expect(offer.getByTestId('prepare-raw-study')).toBeVisible();
+  await expect(page.getByTestId('issue-error')).toHaveCount(0);
+  await expect(offer.locator('[data-step=resample] [data-testid=issue-resolved]')).toHaveText(/^Found: Not on a 1 mm grid: sub-01_t1\.nii\.gz \(T1\) has 0\.938×0\.938×5 mm voxels;.*\.$/);
+  await expect(offer.locator('[data-step=strip] [data-testid=issue-resolved]')).toHaveText(
+    /^Found: Not skull-stripped: sub-01_t1\.nii\.gz \(T1\), sub-01_t1ce\.nii\.gz \(T1Gd\), sub-01_t2\.nii\.gz \(T2\), sub-01_flair\.nii\.gz \(FLAIR\) are non-zero on 100 %/,
+  );
+  await expect(offer.locator('[data-step=strip]')).toContainText('Skull strip: MindGrab finds the brain on the T1Gd');
+  await expect(offer.getByTestId('issue-resolved')).toHaveCount(2);
+  await expect(offer.getByTestId('raw-study-elsewhere')).toContainText('skull stripping (e.g. HD-BET or FSL BET), co-registration of the four modalities to one grid, resampling to 1 × 1 × 1 mm voxels');
+  await expectRefusedThenUsable(page, raw, []);
 });
 
 test('a file too large for the memory budget is refused by its size, unread', async ({ page }, testInfo) => {

@@ -1,8 +1,9 @@
-import type { Page, Request, Worker } from '@playwright/test';
-import { PHANTOM_STRIP_Z, rawPhantomStudy, thresholdMeshnet } from '../src/core/rawStudy/testing/rawPhantomStudy.ts';
+import type { Request } from '@playwright/test';
+import { rawPhantomStudy } from '../src/core/rawStudy/testing/rawPhantomStudy.ts';
 import { readNifti } from '../src/core/volume/index.ts';
 import { chooseMode, download, expect, openWithTinyModel, test } from './fixtures.ts';
 import { dropFiles } from './helpers.ts';
+import { serveRawStudyAssets, watchRawWorkers } from './rawStudyAssets.ts';
 
 /**
  * Issue 21 in the app: a raw study (four series on their own oblique 2.5–2.7 × 5 mm grids,
@@ -22,36 +23,6 @@ import { dropFiles } from './helpers.ts';
  * The production build has no switch for either: the app's code path is the one users run.
  */
 const phantom = rawPhantomStudy();
-const stripModel = thresholdMeshnet(PHANTOM_STRIP_Z);
-
-async function serveRawStudyAssets(page: Page): Promise<{ assetRequests: string[] }> {
-  const assetRequests: string[] = [];
-  const headers = { 'Cross-Origin-Resource-Policy': 'same-origin' };
-  await page.route((url) => url.pathname === '/models/mindgrab/model.json', (route) => {
-    assetRequests.push(route.request().url());
-    return route.fulfill({ status: 200, contentType: 'application/json', headers, body: JSON.stringify(stripModel.json) });
-  });
-  await page.route((url) => url.pathname === '/models/mindgrab/model.bin', (route) => {
-    assetRequests.push(route.request().url());
-    return route.fulfill({ status: 200, contentType: 'application/octet-stream', headers, body: Buffer.from(stripModel.bin) });
-  });
-  await page.route((url) => url.pathname === '/atlas/sri24/spgr.nii.gz', (route) => {
-    assetRequests.push(route.request().url());
-    return route.fulfill({ status: 200, contentType: 'application/gzip', headers, body: Buffer.from(phantom.atlasNifti) });
-  });
-  return { assetRequests };
-}
-
-function watchRawWorkers(page: Page) {
-  const workers: { closed: boolean }[] = [];
-  page.on('worker', (w: Worker) => {
-    if (!w.url().includes('rawStudy.worker')) return;
-    const entry = { closed: false };
-    workers.push(entry);
-    w.on('close', () => (entry.closed = true));
-  });
-  return workers;
-}
 
 test('a raw study: offer → cancel → prepare → QC → Accept → Run → the mask on the T1Gd grid has its dims and affine', async ({ page }) => {
   test.setTimeout(900_000);
@@ -65,7 +36,7 @@ test('a raw study: offer → cancel → prepare → QC → Accept → Run → th
   await dropFiles(page, phantom.files);
 
   // The Checks refuse it as a raw study (not a dead end): the offer.
-  await expect(page.getByTestId('issue-error').first()).toBeVisible();
+  await expect(page.getByTestId('issue-resolved').first()).toBeVisible();
   const offer = page.getByTestId('prepare-raw-study');
   await expect(offer).toBeVisible();
   await expect(page.getByTestId('run')).toBeDisabled();

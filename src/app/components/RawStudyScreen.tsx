@@ -159,8 +159,14 @@ function RawStudyQc({ result, qc }: { result: RawStudyResult; qc: StudyQc }) {
       )}
       <details data-testid="qc-timings">
         <summary>
-          Took {totalS.toFixed(1)} s (skull strip on {result.backend === 'webgpu' ? 'WebGPU' : 'WebAssembly'}
-          {result.backend !== 'webgpu' && raw.backendReason ? `: ${raw.backendReason}` : ''})
+          {prepared.stripped === 'already' ? (
+            <>Took {totalS.toFixed(1)} s (skull strip skipped: the input is already skull-stripped, so MindGrab did not run)</>
+          ) : (
+            <>
+              Took {totalS.toFixed(1)} s (skull strip on {result.backend === 'webgpu' ? 'WebGPU' : 'WebAssembly'}
+              {result.backend !== 'webgpu' && raw.backendReason ? `: ${raw.backendReason}` : ''})
+            </>
+          )}
         </summary>
         <table className="results-table">
           <tbody>

@@ -24,6 +24,12 @@ export interface OrientationPlan {
   identity: boolean;
 }
 
+/** What the oblique-grid refusal asks for, after saying how oblique the grid is. */
+export const OBLIQUE_ADVICE =
+  'Attune reorients scans by flipping and permuting axes, without resampling, so it needs an axis-aligned grid: ' +
+  'resample the case to a 1 mm axis-aligned grid first (e.g. the BraTS pipeline’s registration to SRI24, ' +
+  'or FSL flirt / ANTs with an axis-aligned reference).';
+
 /**
  * The plan that brings a volume with this affine to canonical L, P, S axes by axis
  * permutations and flips only. Throws InputError('oblique-grid') when the affine is not
@@ -35,10 +41,7 @@ export function orientationPlan(affine: number[][], dims: [number, number, numbe
   if (!axes || worst > MAX_OBLIQUITY_DEG) {
     throw new InputError(
       'oblique-grid',
-      `${name} is stored on an oblique grid (its voxel axes are ${worst.toFixed(1)}° off the scanner's axes). ` +
-        'Attune reorients scans by flipping and permuting axes, without resampling, so it needs an axis-aligned grid: ' +
-        'resample the case to a 1 mm axis-aligned grid first (e.g. the BraTS pipeline’s registration to SRI24, ' +
-        'or FSL flirt / ANTs with an axis-aligned reference).',
+      `${name} is stored on an oblique grid (its voxel axes are ${worst.toFixed(1)}° off the scanner's axes). ${OBLIQUE_ADVICE}`,
       [name],
     );
   }

@@ -111,7 +111,9 @@ function encodeValue(vr: string, value: string | number | number[] | string[]): 
     new DataView(out.buffer).setUint16(0, Number(value), true);
     return out;
   }
-  const text = Array.isArray(value) ? value.map(String).join('\\') : String(value);
+  // A decimal string (DS) holds at most 16 characters: 10 significant digits fit.
+  const str = (v: string | number) => (vr === 'DS' && typeof v === 'number' ? String(Number(v.toPrecision(10))) : String(v));
+  const text = Array.isArray(value) ? (value as (string | number)[]).map(str).join('\\') : str(value);
   return textValue(vr, text);
 }
 
@@ -171,9 +173,45 @@ export interface SeriesSpec {
   dims?: [number, number, number];
   /** Millimetres [column spacing, row spacing, slice spacing]; default 1 mm. */
   spacing?: [number, number, number];
-  /** Row and column direction cosines; default axial. */
+  /** Row and column direction cosines (DICOM's LPS patient axes); default axial. */
   orientation?: [number, number, number, number, number, number];
+  /**
+   * ImagePositionPatient of the first slice (LPS mm); the others follow along the slice
+   * normal (row × column direction) every `spacing[2]` mm. Default: the series centred in x, y.
+   */
+  origin?: [number, number, number];
+  /** The voxels (columns × rows × slices, column fastest); default a pattern per series, slice and voxel. */
+  voxels?: Int16Array;
   transferSyntaxUid?: string;
+}
+
+/** A series' geometry as DICOM writes it: what `writeDicomSeries` needs to put a grid's voxels where the grid has them. */
+export type DicomGeometry = Required<Pick<SeriesSpec, 'dims' | 'spacing' | 'orientation' | 'origin'>>;
+
+/**
+ * The DICOM geometry of a NIfTI-style grid (voxel (i, j, k) → RAS mm by `affine`), with
+ * i along a row (columns), j down the columns (rows), k across slices. DICOM's patient axes
+ * are LPS, so x and y change sign. DICOM stacks slices along row × column direction, so a
+ * grid whose k axis points the other way (a left-handed voxel frame) is refused: store it with
+ * k flipped first.
+ */
+export function dicomGeometryOfGrid(dims: [number, number, number], affine: readonly (readonly number[])[]): DicomGeometry {
+  const lps = (v: number[]) => [-v[0], -v[1], v[2]];
+  const column = (c: number) => lps([affine[0][c], affine[1][c], affine[2][c]]);
+  const norm = (v: number[]) => Math.hypot(...v);
+  const [u, v, w] = [column(0), column(1), column(2)];
+  const spacing = [norm(u), norm(v), norm(w)] as [number, number, number];
+  const [ru, rv] = [u.map((x) => x / spacing[0]), v.map((x) => x / spacing[1])];
+  const normal = [ru[1] * rv[2] - ru[2] * rv[1], ru[2] * rv[0] - ru[0] * rv[2], ru[0] * rv[1] - ru[1] * rv[0]];
+  const along = w.reduce((s, x, n) => s + (x / spacing[2]) * normal[n], 0);
+  if (Math.abs(ru[0] * rv[0] + ru[1] * rv[1] + ru[2] * rv[2]) > 1e-6) throw new Error('dicomGeometryOfGrid: the i and j axes are not orthogonal');
+  if (along < 1 - 1e-6) throw new Error(`dicomGeometryOfGrid: the k axis is not along row × column (cosine ${along.toFixed(4)}); flip k first`);
+  return {
+    dims: [...dims],
+    spacing,
+    orientation: [...ru, ...rv] as DicomGeometry['orientation'],
+    origin: lps([affine[0][3], affine[1][3], affine[2][3]]) as [number, number, number],
+  };
 }
 
 /**
@@ -186,12 +224,14 @@ export function writeDicomSeries(spec: SeriesSpec, studyUid = '1.2.826.0.1.36800
   const [dx, dy, dz] = spec.spacing ?? [1, 1, 1];
   const iop = spec.orientation ?? [1, 0, 0, 0, 1, 0];
   const normal = [iop[1] * iop[5] - iop[2] * iop[4], iop[2] * iop[3] - iop[0] * iop[5], iop[0] * iop[4] - iop[1] * iop[3]];
+  const origin = spec.origin ?? [-cols * dx / 2, -rows * dy / 2, 0];
+  if (spec.voxels && spec.voxels.length !== cols * rows * slices) throw new Error(`voxels: expected ${cols * rows * slices}, got ${spec.voxels.length}`);
   const seriesUid = `${studyUid}.${spec.seriesNumber}`;
   const files: { name: string; bytes: Uint8Array }[] = [];
   for (let k = 0; k < slices; k++) {
-    const pixels = new Int16Array(rows * cols);
-    for (let j = 0; j < rows; j++) for (let i = 0; i < cols; i++) pixels[j * cols + i] = 100 * spec.seriesNumber + 10 * k + ((i + 2 * j) % 10);
-    const position = [-cols * dx / 2 + normal[0] * k * dz, -rows * dy / 2 + normal[1] * k * dz, normal[2] * k * dz];
+    const pixels = spec.voxels ? spec.voxels.slice(k * rows * cols, (k + 1) * rows * cols) : new Int16Array(rows * cols);
+    if (!spec.voxels) for (let j = 0; j < rows; j++) for (let i = 0; i < cols; i++) pixels[j * cols + i] = 100 * spec.seriesNumber + 10 * k + ((i + 2 * j) % 10);
+    const position = origin.map((o, a) => o + normal[a] * k * dz);
     const bytes = writeDicomSlice({
       rows,
       columns: cols,

@@ -11,6 +11,13 @@ export interface RoleVolume {
 const MM_TOLERANCE = 1e-3;
 
 const fmt = (v: number) => String(Number(v.toFixed(4)));
+
+/** What each refusal asks for, after saying what differs (a raw study's preparation does it instead: core/rawStudy/preparationPlan.ts). */
+export const SAME_GRID_ADVICE = {
+  dims: 'All files of a case must be co-registered on one voxel grid.',
+  spacing: 'All files of a case must share one voxel grid.',
+  affine: 'Co-register the files (same voxel-to-world affine) before dropping them.',
+} as const;
 const shape = (d: readonly number[]) => d.map(fmt).join('×');
 const who = (rv: RoleVolume) => `${rv.volume.name} (${ROLE_LABELS[rv.role]})`;
 
@@ -31,8 +38,7 @@ export function checkSameGrid(reference: RoleVolume, others: RoleVolume[]): Inpu
         severity: 'error',
         files,
         message:
-          `${who(other)} is ${shape(vol.dims)} voxels but ${who(reference)} is ${shape(ref.dims)}. ` +
-          'All files of a case must be co-registered on one voxel grid.',
+          `${who(other)} is ${shape(vol.dims)} voxels but ${who(reference)} is ${shape(ref.dims)}. ` + SAME_GRID_ADVICE.dims,
       });
       continue;
     }
@@ -43,7 +49,7 @@ export function checkSameGrid(reference: RoleVolume, others: RoleVolume[]): Inpu
         files,
         message:
           `${who(other)} has ${shape(vol.spacingMm)} mm voxels but ${who(reference)} has ` +
-          `${shape(ref.spacingMm)} mm. All files of a case must share one voxel grid.`,
+          `${shape(ref.spacingMm)} mm. ${SAME_GRID_ADVICE.spacing}`,
       });
       continue;
     }
@@ -54,8 +60,7 @@ export function checkSameGrid(reference: RoleVolume, others: RoleVolume[]): Inpu
         severity: 'error',
         files,
         message:
-          `${who(other)} is placed differently in space from ${who(reference)}: ${affineIssue}. ` +
-          'Co-register the files (same voxel-to-world affine) before dropping them.',
+          `${who(other)} is placed differently in space from ${who(reference)}: ${affineIssue}. ` + SAME_GRID_ADVICE.affine,
       });
     }
   }

@@ -1,5 +1,5 @@
 export { checkRoles, type RoleClaim } from './checkRoles.ts';
-export { checkSameGrid, type RoleVolume } from './checkSameGrid.ts';
+export { checkSameGrid, SAME_GRID_ADVICE, type RoleVolume } from './checkSameGrid.ts';
 export { checkScanVoxels, checkLabelVoxels, labelConventionOf } from './checkVoxels.ts';
 export { checkOrientation } from './checkOrientation.ts';
 export { summarizeVoxels, labelValueCounts } from './voxelSummary.ts';
