@@ -14,7 +14,7 @@ import { EVALUATION_BEGIN, EVALUATION_END, EVALUATION_RUNS, renderEvaluation } f
 import { PRESET_RUNS } from '../src/cli/evaluation/presetChecks.ts';
 import { spliceReport } from '../src/cli/report/sections.ts';
 import { benchLogMarkdown, gpuMarkdown, parseBenchLog, parseTorchForwards, type GpuRecord } from './resultTables.ts';
-import { rawStudyMarkdown, readRawStudyRecords } from './rawStudyTable.ts';
+import { chromiumRawStudyMarkdown, rawStudyMarkdown, readChromiumRawStudyRecords, readRawStudyRecords } from './rawStudyTable.ts';
 
 /** The repository root: every path below is relative to it. */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -62,6 +62,8 @@ const H200_TORCH = 'bench/results/2026-11-27-h200-pytorch.txt';
 const H200_NAME = 'bench/results 2026-11-27-h200';
 const RAW_STUDY_RUNS = 'bench/runs/rawStudy/node';
 const RAW_STUDY_NAME = 'bench/runs rawStudy';
+const RAW_STUDY_CHROMIUM_RUNS = 'bench/runs/rawStudy';
+const RAW_STUDY_CHROMIUM_NAME = 'bench/runs rawStudy chromium';
 
 export const GENERATED_BLOCKS: GeneratedBlock[] = [
   benchLogBlock('bench/results/2026-11-27-npm-run-bench.log'),
@@ -84,6 +86,13 @@ export const GENERATED_BLOCKS: GeneratedBlock[] = [
     end: `<!-- ${RAW_STUDY_NAME}: end -->`,
     records: [RAW_STUDY_RUNS],
     render: async () => ({ markdown: rawStudyMarkdown(await readRawStudyRecords(join(ROOT, RAW_STUDY_RUNS)), RAW_STUDY_RUNS), files: [] }),
+  },
+  {
+    name: RAW_STUDY_CHROMIUM_NAME,
+    begin: beginMarker(RAW_STUDY_CHROMIUM_NAME, `${RAW_STUDY_CHROMIUM_RUNS}/*chromium*.json`),
+    end: `<!-- ${RAW_STUDY_CHROMIUM_NAME}: end -->`,
+    records: [RAW_STUDY_CHROMIUM_RUNS],
+    render: async () => ({ markdown: chromiumRawStudyMarkdown(await readChromiumRawStudyRecords(join(ROOT, RAW_STUDY_CHROMIUM_RUNS)), RAW_STUDY_CHROMIUM_RUNS), files: [] }),
   },
   {
     name: 'attune report evaluation',

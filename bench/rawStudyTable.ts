@@ -43,3 +43,52 @@ export function rawStudyMarkdown(records: RawStudyRecord[], source: string): str
   }
   return md.join('\n').trimEnd();
 }
+
+/** One record of scripts/rawStudyScreenshot.ts (the built app in Chromium; the fields the table reads). */
+export interface ChromiumRawStudyRecord {
+  date: string;
+  runtime: string;
+  backend: string;
+  study: string;
+  loadAverage: number[];
+  preparedSeconds: number;
+  /** The QC screen's text: its step timings are lines "step<TAB>12.3 s". */
+  qc: string;
+  results: string;
+  native: string;
+  chromiumMemoryMiB?: { peak: MemoryPeak; byStep: Record<string, MemoryPeak>; everyMs: number };
+  foreignRequests?: string[];
+}
+type MemoryPeak = { rendererRssMiB: number; totalPssMiB: number };
+
+/** The Chromium records of a folder (the JSON files directly in it), oldest first. */
+export async function readChromiumRawStudyRecords(dir: string): Promise<{ file: string; record: ChromiumRawStudyRecord }[]> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.json') && f.includes('chromium')).sort();
+  const records = await Promise.all(files.map(async (file) => ({ file, record: JSON.parse(await readFile(join(dir, file), 'utf8')) as ChromiumRawStudyRecord })));
+  return records.sort((a, b) => a.record.date.localeCompare(b.record.date) || a.file.localeCompare(b.file));
+}
+
+/** Per browser record: the QC screen's step times and, where sampled, Chromium's peak memory per step. */
+export function chromiumRawStudyMarkdown(records: { file: string; record: ChromiumRawStudyRecord }[], source: string): string {
+  const md = [
+    `Rendered by \`npx tsx bench/rebuildBenchmarks.ts\` from the Chromium records in \`${source}\` (written by \`scripts/rawStudyScreenshot.ts\`: the built app, Debian's Chromium, a raw study dropped, prepared, QC, Accept, Run). Step times are the QC screen's. Peak memory (where sampled, every 500 ms from /proc): the renderer's resident set — the tab, its raw-study worker and their wasm heaps — and the proportional set size of all Chromium processes; a step shorter than the 2 s progress poll has no memory row of its own.`,
+    '',
+  ];
+  for (const { file, record: r } of records) {
+    const steps = [...r.qc.matchAll(/^(.+)\t([\d.]+) s$/gm)].map((m) => ({ step: m[1], seconds: Number(m[2]) }));
+    const mem = r.chromiumMemoryMiB;
+    md.push(`**${file}** — ${r.study.replace(/^.*\/shared\//, '../shared/')}, ${r.runtime}, ${r.backend}, ${r.date.slice(0, 10)}, load average ${r.loadAverage.map((v) => v.toFixed(2)).join(' / ')} at the end; prepared in ${r.preparedSeconds.toFixed(0)} s as polled.${r.foreignRequests ? ` Requests outside the app's origin: ${r.foreignRequests.length}.` : ''}`, '');
+    md.push(row(['step', 'seconds', ...(mem ? ['peak renderer RSS (MiB)', 'peak Chromium PSS (MiB)'] : [])]), row(['---', '---', ...(mem ? ['---', '---'] : [])]));
+    for (const s of steps) {
+      const m = mem?.byStep[s.step];
+      md.push(row([s.step, s.seconds.toFixed(1), ...(mem ? [m ? m.rendererRssMiB : '—', m ? m.totalPssMiB : '—'] : [])]));
+    }
+    if (mem) for (const after of Object.keys(mem.byStep).filter((k) => k === 'QC screen' || k.startsWith('accept') || k.startsWith('run ('))) md.push(row([after, '', mem.byStep[after].rendererRssMiB, mem.byStep[after].totalPssMiB]));
+    md.push('');
+    md.push(mem ? `- Peak over the whole session: renderer ${mem.peak.rendererRssMiB} MiB, all Chromium processes ${mem.peak.totalPssMiB} MiB (PSS).` : '- Memory was not sampled (the record predates `scripts/chromiumMemory.ts`).');
+    if (r.results) md.push(`- Results: ${r.results.split('\n').slice(1).join('; ').replace(/\t/g, ' · ')}.`);
+    if (r.native) md.push(`- ${r.native}`);
+    md.push('');
+  }
+  return md.join('\n').trimEnd();
+}

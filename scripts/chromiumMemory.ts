@@ -17,7 +17,7 @@ function processes(): Proc[] {
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8').split(/[\0 ]/);
       if (!/chrom/i.test(cmd[0] ?? '')) {
         out.push({ pid: Number(name), ppid, type: '' });
         continue;
