@@ -74,5 +74,9 @@ export default defineConfig({
     environment: 'node',
     // Real BraTS volumes are 240×240×155×4; reading them takes a few seconds on 2 cores.
     testTimeout: 60_000,
+    // vitest's default is one worker per core minus one: a single worker on CI's 2 cores. The
+    // test processes are mostly single-threaded (tfjs-wasm and elastix in Node) and the
+    // raw-study ground truth takes minutes per case, so both cores run test files.
+    maxWorkers: 2,
   },
 });
