@@ -5,4 +5,4 @@ export { planMeshnetChunks, webgpuConv2dDispatch, webgpuMatMulDispatch, type Mes
 export { mindgrabGrid, conformForMindgrab, quantileNormalise, quantileOf, headBox, cropTo, uncropFrom, MINDGRAB_SIZE, type Box } from './conform.ts';
 export { thresholdMask, largestComponent, fillHoles } from './brainMaskCleanup.ts';
 export { stripSkull, stripSkullVolume, isAlreadyStripped, MAX_STRIPPED_BRAIN_ML, type SkullStripOptions, type SkullStripResult } from './stripSkull.ts';
-export { mindgrabStripper } from './mindgrabStripper.ts';
+export { mindgrabStripper, type MindgrabStripperOptions } from './mindgrabStripper.ts';

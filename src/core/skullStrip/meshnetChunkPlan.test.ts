@@ -15,8 +15,8 @@ beforeAll(async () => {
 
 /** The dispatch tfjs-backend-webgpu 4.22 computes for Conv2D 3×3 'same' (dilated) over [batch, h, w, cin] → cout. */
 function realConv2dDispatch(batch: number, h: number, w: number, cin: number, cout: number, dilation = 1): number[] {
-  const info = tf.backend_util.computeConv2DInfo([batch, h, w, cin], [3, 3, cin, cout], 1, [dilation, dilation], 'same', null, false, 'channelsLast');
-  return new Conv2DMMProgram(info, h * w, cout, 9 * cin, false, null, false, false).dispatch;
+  const info = tf.backend_util.computeConv2DInfo([batch, h, w, cin], [3, 3, cin, cout], 1, [dilation, dilation], 'same', undefined, false, 'channelsLast');
+  return new Conv2DMMProgram(info, h * w, cout, 9 * cin, false, undefined, false, false).dispatch;
 }
 
 /** … and for MatMul [rows, inner] × [inner, cols] (BatchMatMul_impl's 3D shapes). */
