@@ -28,7 +28,7 @@ export interface MindgrabBrowserRun {
   probability: number[];
   /** p > 0.5 per voxel, 0/1 bytes as base64. */
   maskBase64: string;
-  /** tfjs's GPU buffer pool (webgpu: numBytesInGPUAllocated, used and free) or the wasm module's heap, peak over the chunks. */
+  /** tfjs's GPU buffer pool (webgpu: numBytesAllocatedInGPU, used and free) or the wasm module's heap, peak over the chunks. */
   backendPeakBytes: number;
   /** Chromium's JS heap of this page, peak over the chunks (performance.memory). */
   jsHeapPeakBytes: number;
@@ -50,8 +50,8 @@ async function mindgrab(inputUrl: string, dims: [number, number, number], option
   const input = new Float32Array(await (await fetch(inputUrl)).arrayBuffer());
   const limits = currentKernelLimits();
   const memory = () => {
-    const m = tf.memory() as tf.MemoryInfo & { numBytesInGPUAllocated?: number };
-    if (m.numBytesInGPUAllocated !== undefined) return m.numBytesInGPUAllocated;
+    const m = tf.memory() as tf.MemoryInfo & { numBytesAllocatedInGPU?: number };
+    if (m.numBytesAllocatedInGPU !== undefined) return m.numBytesAllocatedInGPU;
     // wasm: the module's heap (it only grows), not just the live tensors
     const wasm = (tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm;
     return wasm ? wasm.HEAPU8.buffer.byteLength : m.numBytes;
