@@ -51,6 +51,7 @@ describe('engineOptionsFromUrl', () => {
     expect(engineOptionsFromUrl('http://localhost:5173/?gpuFault=adaptation').gpuFault).toBe('adaptation');
     expect(engineOptionsFromUrl('http://localhost:5173/?gpuFault=inference').gpuFault).toBe('inference');
     expect(engineOptionsFromUrl('http://localhost:5173/?gpuFault=device-lost').gpuFault).toBe('device-lost');
+    expect(engineOptionsFromUrl('http://localhost:5173/?gpuFault=skull-strip').gpuFault).toBe('skull-strip');
     const o = engineOptionsFromUrl('http://localhost:5173/?gpuFault=everything');
     expect(o.gpuFault).toBeUndefined();
     expect(o.notices[0]).toMatch(/gpuFault=everything is not known/);

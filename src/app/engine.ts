@@ -11,7 +11,7 @@ export interface EngineOptions {
   modelLabel: string;
   /** 'wasm' when ?backend=wasm switches WebGPU off. */
   backend?: BackendName;
-  /** Testing switch ?gpuFault=inference|adaptation|device-lost: the first WebGPU run fails there on purpose. */
+  /** Testing switch ?gpuFault=inference|adaptation|skull-strip|device-lost: the first WebGPU run fails there on purpose. */
   gpuFault?: GpuFaultStage;
   /** Testing switch ?workerFault=exit|crash: the worker dies during its first adaptation. */
   workerFault?: WorkerFault;
@@ -26,9 +26,9 @@ export interface EngineOptions {
  *   models/README.md); it must be on the page's own origin — nothing is ever fetched from
  *   elsewhere. Its shards are fetched next to it, as the manifest names them.
  * - `?backend=wasm` switches WebGPU off (e.g. to compare, or when a GPU driver misbehaves).
- * - `?gpuFault=inference|adaptation|device-lost` (testing) makes the first WebGPU run fail
- *   there with a GPU-like error, or destroys the GPU device mid-adaptation, to exercise the
- *   fallback to wasm.
+ * - `?gpuFault=inference|adaptation|skull-strip|device-lost` (testing) makes the first WebGPU
+ *   run fail there with a GPU-like error (skull-strip: the raw-study worker's MindGrab), or
+ *   destroys the GPU device mid-adaptation, to exercise the fallback to wasm.
  * - `?workerFault=exit|crash` (testing) kills the worker during its first adaptation —
  *   silently, as an out-of-memory kill looks, or with an uncaught error — to exercise the
  *   recovery: the page reports it, keeps the case and results, starts a fresh worker.
@@ -64,8 +64,8 @@ export function engineOptionsFromUrl(href: string): EngineOptions {
   }
   const requestedFault = url.searchParams.get('gpuFault');
   let gpuFault: GpuFaultStage | undefined;
-  if (requestedFault === 'inference' || requestedFault === 'adaptation' || requestedFault === 'device-lost') gpuFault = requestedFault;
-  else if (requestedFault) notices.push(`?gpuFault=${requestedFault} is not known (use inference, adaptation or device-lost); ignored.`);
+  if (requestedFault === 'inference' || requestedFault === 'adaptation' || requestedFault === 'skull-strip' || requestedFault === 'device-lost') gpuFault = requestedFault;
+  else if (requestedFault) notices.push(`?gpuFault=${requestedFault} is not known (use inference, adaptation, skull-strip or device-lost); ignored.`);
   const requestedDeath = url.searchParams.get('workerFault');
   const workerFault = isWorkerFault(requestedDeath) ? requestedDeath : undefined;
   if (requestedDeath && !workerFault) notices.push(`?workerFault=${requestedDeath} is not known (use exit or crash); ignored.`);

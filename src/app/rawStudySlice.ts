@@ -98,8 +98,10 @@ export const createRawStudySlice: StateCreator<AttuneState, [['zustand/persist',
       client ??= new RawStudyWorkerClient();
       // As the CLI decides it: a T1Gd that is 0 on its faces and brain-sized is stripped already (no MindGrab).
       const t1ce = source.find((f) => f.role === 't1ce')?.volume;
+      const engine = engineOptionsFromUrl(window.location.href);
       const run = client.prepare(study, {
-        backend: engineOptionsFromUrl(window.location.href).backend,
+        backend: engine.backend,
+        gpuFault: engine.gpuFault,
         alreadyStripped: t1ce ? isAlreadyStripped(t1ce) : false,
         onBackend: (backend, backendReason) => patch(mine, { backend, backendReason }),
         onStep: (step) => patch(mine, { step, strip: null, steps: [...get().rawStudy.steps, { step, atMs: performance.now() - t0 }] }),

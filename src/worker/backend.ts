@@ -9,6 +9,7 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wa
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.wasm?url';
 import { registerConvGradients, registerWasmConv2dBackpropFilter, registerWasmSharedIdentity } from '../core/tta/index.ts';
 import { limitsFor, type MemoryLimits } from '../core/memory/index.ts';
+import type { MeshnetLimits } from '../core/skullStrip/index.ts';
 import type { BackendName } from './protocol.ts';
 import { patchWebGpuKernels } from './webgpuKernels.ts';
 
@@ -48,7 +49,7 @@ export async function pickBackend(force?: BackendName): Promise<{ backend: Backe
 
 /** The GPUDevice tfjs runs on (tfjs-backend-webgpu keeps it on the backend object). */
 interface WebGpuDeviceLike {
-  limits: { maxStorageBufferBindingSize: number; maxBufferSize: number };
+  limits: { maxStorageBufferBindingSize: number; maxBufferSize: number; maxComputeWorkgroupsPerDimension: number };
   lost: Promise<{ reason?: string; message: string }>;
   destroy(): void;
   addEventListener(type: 'uncapturederror', listener: (e: { error: { message: string; constructor: { name: string } } }) => void): void;
@@ -81,6 +82,18 @@ export function destroyGpuDevice(): void {
 export function currentMemoryLimits(): MemoryLimits {
   const device = webgpuDevice();
   return device ? limitsFor('webgpu', device.limits) : limitsFor('wasm');
+}
+
+/**
+ * The limits every kernel MindGrab launches must fit on the current backend (core's
+ * `planMeshnetChunks`): on WebGPU the device's workgroups per dispatch dimension and the
+ * largest buffer one binding may hold (tfjs binds each tensor whole); none on wasm.
+ */
+export function currentKernelLimits(): Omit<MeshnetLimits, 'maxChunkBytes'> {
+  const device = webgpuDevice();
+  if (!device) return {};
+  const { maxComputeWorkgroupsPerDimension, maxStorageBufferBindingSize, maxBufferSize } = device.limits;
+  return { maxDispatchPerDimension: maxComputeWorkgroupsPerDimension, maxBindingBytes: Math.min(maxStorageBufferBindingSize, maxBufferSize) };
 }
 
 /** After a GPU failure: everything from here on runs on wasm. */

@@ -45,4 +45,13 @@ describe('the worker test-fault hooks', () => {
     expect(lost.calls).toEqual(['destroy']);
     expect(calls).toEqual([]);
   });
+
+  it("skull-strip: the raw-study worker's MindGrab fails once, after its first chunk, saying it was injected", () => {
+    const { hooks } = make();
+    hooks.armGpuFault('skull-strip');
+    hooks.onGpuCheckpoint('inference', 2);
+    hooks.onGpuCheckpoint('skull-strip', 0);
+    expect(() => hooks.onGpuCheckpoint('skull-strip', 1)).toThrow(/GPUDevice was lost during skull-strip \(injected by \?gpuFault=skull-strip for testing\)/);
+    hooks.onGpuCheckpoint('skull-strip', 2);
+  });
 });

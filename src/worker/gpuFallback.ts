@@ -58,10 +58,11 @@ export function fallbackNotice(reason: string): string {
 
 /**
  * A test hook (`?gpuFault=` in the app): where the first WebGPU run throws a GPU-like
- * failure ('inference', 'adaptation'), or 'device-lost': the worker destroys the real
- * GPUDevice during adaptation and WebGPU's own loss reporting has to be noticed.
+ * failure ('inference', 'adaptation'; 'skull-strip': the raw-study worker's MindGrab), or
+ * 'device-lost': the worker destroys the real GPUDevice during adaptation and WebGPU's own
+ * loss reporting has to be noticed.
  */
-export type GpuFaultStage = 'inference' | 'adaptation' | 'device-lost';
+export type GpuFaultStage = 'inference' | 'adaptation' | 'skull-strip' | 'device-lost';
 
 export function injectedFault(stage: GpuFaultStage): GpuFailure {
   return new GpuFailure(`GPUDevice was lost during ${stage} (injected by ?gpuFault=${stage} for testing)`);

@@ -59,4 +59,25 @@ describe('MindGrab in the worker (fetchMindgrab + mindgrabStripper)', () => {
     expect(ml).toBeGreaterThan(650);
     expect(ml).toBeLessThan(850);
   }, 300_000); // a 256³ conform and a ~3.5 M-voxel crop on tfjs's cpu backend
+
+  it("passes a WebGPU device's limits to the network: the same mask from more, smaller chunks, and the worker's checkpoint before each", async () => {
+    const study = rawPhantomStudy();
+    const { json, bin } = thresholdMeshnet(PHANTOM_STRIP_Z);
+    serveModel(base, json, { 'model.bin': bin });
+    const model = await fetchMindgrab(`${base}model.json`);
+    const t1ce = study.files.find((f) => f.name.includes('t1ce'))!;
+    const head = scalarVolumeOf(await readNifti(t1ce.bytes, t1ce.name));
+    const free: number[] = [];
+    const mask = await mindgrabStripper(model).strip(head, { onProgress: (done) => free.push(done) });
+    const limited: number[] = [];
+    let checkpoints = 0;
+    // The software adapter's real limits (65535 workgroups per dimension) and a small binding limit.
+    const limits = { maxDispatchPerDimension: 65535, maxBindingBytes: 4 * 2 ** 20 };
+    const gpuMask = await mindgrabStripper(model, { limits: () => limits, checkpoint: () => checkpoints++ }).strip(head, { onProgress: (done) => limited.push(done) });
+    expect(limited.length).toBeGreaterThan(2 * free.length);
+    expect(checkpoints).toBe(limited.length);
+    expect(Array.from(gpuMask)).toEqual(Array.from(mask));
+    // a failing checkpoint (the worker's GPU failure) stops the strip
+    await expect(mindgrabStripper(model, { checkpoint: () => { throw new Error('GPUDevice was lost'); } }).strip(head)).rejects.toThrow('GPUDevice was lost');
+  }, 300_000);
 });

@@ -1,5 +1,6 @@
 import type { StudyVolumes } from '../core/registration/index.ts';
 import { elastixPipelinesBaseUrl } from './elastixPipeline.ts';
+import type { GpuFaultStage } from './gpuFallback.ts';
 import { OneRunWorker } from './oneRunWorker.ts';
 import type { BackendName } from './protocol.ts';
 import type { RawStudyAssets, RawStudyEvent, RawStudyRequest, RawStudyResult } from './rawStudyProtocol.ts';
@@ -30,6 +31,8 @@ export interface RawStudyOptions {
   /** 'wasm' switches WebGPU off for the skull strip (the page's ?backend=wasm). */
   backend?: BackendName;
   alreadyStripped?: boolean;
+  /** Testing: the page's ?gpuFault= (only skull-strip acts here). */
+  gpuFault?: GpuFaultStage;
   onBackend?: (backend: BackendName, reason: string) => void;
   /** Each step as it starts ('skull strip T1Gd', 'register T1 → T1Gd', 'resample FLAIR', …). */
   onStep?: (step: string) => void;
@@ -62,7 +65,7 @@ export class RawStudyWorkerClient {
   constructor(private readonly assets: RawStudyAssets = rawStudyAssetUrls(self.location.href, import.meta.env.BASE_URL)) {}
 
   prepare(study: StudyVolumes, options: RawStudyOptions = {}): RawStudyRun {
-    const request: RawStudyRequest = { type: 'prepare', study, assets: this.assets, backend: options.backend, alreadyStripped: options.alreadyStripped };
+    const request: RawStudyRequest = { type: 'prepare', study, assets: this.assets, backend: options.backend, alreadyStripped: options.alreadyStripped, gpuFault: options.gpuFault };
     return this.worker.run(request, (event) => {
       if (event.type === 'backend') options.onBackend?.(event.backend, event.reason);
       else if (event.type === 'step') options.onStep?.(event.step);

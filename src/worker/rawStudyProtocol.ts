@@ -1,5 +1,6 @@
 import type { PreparedStudy } from '../core/rawStudy/index.ts';
 import type { StudyVolumes } from '../core/registration/index.ts';
+import type { GpuFaultStage } from './gpuFallback.ts';
 import type { BackendName } from './protocol.ts';
 
 /** Where the raw-study worker finds what it loads (absolute URLs on the app's own origin: rawStudyAssetUrls). */
@@ -21,6 +22,8 @@ export interface RawStudyRequest {
   backend?: BackendName;
   /** The series are skull-stripped already: their non-zero voxels are the brain, no network runs. */
   alreadyStripped?: boolean;
+  /** Testing (the page's ?gpuFault=skull-strip): the first WebGPU skull strip fails after its first chunk, as a lost device would. */
+  gpuFault?: GpuFaultStage;
 }
 
 /** What the worker sends back with a prepared study. */

@@ -1,21 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conv3dByDepthShift, depthTaps } from './depthShiftedConv.ts';
+import { planMeshnetChunks, type MeshnetLimits } from './meshnetChunkPlan.ts';
 import type { Activation, MeshnetModel } from './meshnetModel.ts';
 
-export interface MeshnetRunOptions {
-  /**
-   * Rough cap on the tensors alive at once (bytes): the volume goes through in chunks of
-   * depth slices (plus the 2·dilation halo each 3×3×3 tap needs). Activations live in JS
-   * arrays between layers, so the backend (wasm's 4 GiB heap) only ever holds one chunk.
-   */
-  maxChunkBytes?: number;
+/**
+ * `maxChunkBytes`: rough cap on the tensors alive at once (bytes): the volume goes through in
+ * chunks of depth slices (plus the 2·dilation halo each 3×3×3 tap needs). Activations live in
+ * JS arrays between layers, so the backend (wasm's 4 GiB heap) only ever holds one chunk.
+ * `maxDispatchPerDimension`, `maxBindingBytes`: the WebGPU device's limits, which the worker
+ * passes on WebGPU (wasm and cpu have none): chunks are made small enough that every kernel
+ * fits them (`planMeshnetChunks`). The result does not depend on the chunking.
+ */
+export interface MeshnetRunOptions extends MeshnetLimits {
   /** After every chunk: chunks done, chunks in the whole pass. */
   onProgress?: (done: number, total: number) => void;
   /** Before every chunk; throw from it to cancel (nothing is left allocated). */
   checkCancelled?: () => void;
 }
 
-export const DEFAULT_MAX_CHUNK_BYTES = 512 * 1024 * 1024;
+export { DEFAULT_MAX_CHUNK_BYTES } from './meshnetChunkPlan.ts';
 const NORM_EPSILON = 1e-5;
 
 /**
@@ -29,16 +32,10 @@ export async function runMeshnet(model: MeshnetModel, input: Float32Array, dims:
   const [D, H, W] = dims;
   const plane = H * W;
   if (input.length !== D * plane * model.inChannels) throw new Error(`runMeshnet: ${input.length} values for ${dims.join('×')}×${model.inChannels}`);
-  const budget = options.maxChunkBytes ?? DEFAULT_MAX_CHUNK_BYTES;
   const widest = Math.max(model.inChannels, ...model.convs.map((c) => c.cout));
-  const sliceBytes = plane * widest * 4;
-  // Alive per chunk: the slab (n + 2d slices), three shifted copies, three Conv2D outputs and the
-  // running sum (≈ 8n): n = (budget/slice − 2d) / 9, at least one slice.
-  const chunkOf = (d: number) => Math.max(1, Math.min(D, Math.floor((budget / sliceBytes - 2 * d) / 9)));
-  const plainChunk = Math.max(1, Math.min(D, Math.floor(budget / sliceBytes / 4)));
-  const total = model.convs.reduce((s, c) => s + Math.ceil(D / chunkOf(c.dilation)) + (c.normalise || c.activation !== 'linear' ? Math.ceil(D / plainChunk) : 0), 0) + Math.ceil(D / plainChunk);
+  const plan = planMeshnetChunks({ dims, inChannels: model.inChannels, convs: model.convs, head: model.head }, options);
   let done = 0;
-  const step = () => options.onProgress?.(++done, total);
+  const step = () => options.onProgress?.(++done, plan.steps);
 
   const buffers = [new Float32Array(D * plane * widest), new Float32Array(D * plane * widest)];
   let current = input;
@@ -49,7 +46,7 @@ export async function runMeshnet(model: MeshnetModel, input: Float32Array, dims:
     const sums = new Float64Array(conv.cout);
     const squares = new Float64Array(conv.cout);
     try {
-      const n = chunkOf(conv.dilation);
+      const n = plan.convSlices[l];
       const d = conv.dilation;
       for (let d0 = 0; d0 < D; d0 += n) {
         options.checkCancelled?.();
@@ -71,12 +68,12 @@ export async function runMeshnet(model: MeshnetModel, input: Float32Array, dims:
       const count = D * plane;
       const mean = conv.normalise ? Array.from(sums, (s) => s / count) : null;
       const invStd = conv.normalise ? Array.from(squares, (q, c) => 1 / Math.sqrt(Math.max(0, q / count - mean![c] ** 2) + NORM_EPSILON)) : null;
-      await finishInPlace(view, conv.cout, plainChunk * plane * conv.cout, mean && invStd ? { mean, invStd } : null, conv.activation, options, step);
+      await finishInPlace(view, conv.cout, plan.pointwiseVoxels * conv.cout, mean && invStd ? { mean, invStd } : null, conv.activation, options, step);
     }
     current = view;
     cin = conv.cout;
   }
-  return classProbability(model, current, D, plane, plainChunk, options, step);
+  return classProbability(model, current, D * plane, plan.headVoxels, options, step);
 }
 
 /** Slices [a, b) of a volume of D slices (`slice` values each), zeros where the range leaves it. */
@@ -129,22 +126,22 @@ async function finishInPlace(
   }
 }
 
-async function classProbability(model: MeshnetModel, features: Float32Array, D: number, plane: number, chunkSlices: number, options: MeshnetRunOptions, step: () => void): Promise<Float32Array> {
+async function classProbability(model: MeshnetModel, features: Float32Array, voxels: number, chunkVoxels: number, options: MeshnetRunOptions, step: () => void): Promise<Float32Array> {
   const { cin, classes } = model.head;
   if (classes < 2) throw new Error(`runMeshnet: the classifier has ${classes} class(es)`);
   const kernel = tf.tensor2d(model.head.kernel, [cin, classes]);
   const bias = tf.tensor1d(model.head.bias);
-  const out = new Float32Array(D * plane);
+  const out = new Float32Array(voxels);
   try {
-    for (let d0 = 0; d0 < D; d0 += chunkSlices) {
+    for (let v0 = 0; v0 < voxels; v0 += chunkVoxels) {
       options.checkCancelled?.();
-      const d1 = Math.min(D, d0 + chunkSlices);
+      const n = Math.min(voxels, v0 + chunkVoxels) - v0;
       const p = tf.tidy(() => {
-        const x = tf.tensor2d(features.subarray(d0 * plane * cin, d1 * plane * cin), [(d1 - d0) * plane, cin]);
+        const x = tf.tensor2d(features.subarray(v0 * cin, (v0 + n) * cin), [n, cin]);
         const logits = tf.add(tf.matMul(x, kernel), bias);
-        return tf.slice(tf.softmax(logits), [0, 1], [(d1 - d0) * plane, 1]);
+        return tf.slice(tf.softmax(logits), [0, 1], [n, 1]);
       });
-      out.set((await p.data()) as Float32Array, d0 * plane);
+      out.set((await p.data()) as Float32Array, v0);
       p.dispose();
       step();
     }
