@@ -56,9 +56,10 @@ async function load(assets: RawStudyAssets, alreadyStripped: boolean) {
   return loaded;
 }
 
-/** A device lost during the strip's last chunk: that mask cannot be trusted either. */
+/** A device lost during the strip's last chunk: that mask cannot be trusted either. (The memory plan still asks the stripper's own `workingBytes`.) */
 function checkedOnGpu(stripper: SkullStripper): SkullStripper {
   return {
+    ...stripper,
     async strip(head, o) {
       const mask = await stripper.strip(head, o);
       if (backend === 'webgpu' && gpuFault) throw new GpuFailure(gpuFault);
