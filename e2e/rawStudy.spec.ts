@@ -45,10 +45,11 @@ test('a raw study: offer → cancel → prepare → QC → Accept → Run → th
   await offer.click();
   await expect(page.getByTestId('raw-study-progress')).toBeVisible();
   await expect(page.getByTestId('raw-study-progress')).toHaveAttribute('data-step', /skull strip T1Gd|downsample|register/, { timeout: 120_000 });
+  expect(await workers[0].gone(), 'the raw-study worker runs before Cancel').toBe(false);
   await page.getByTestId('raw-study-cancel').click();
   await expect(page.getByTestId('raw-study-progress')).toHaveCount(0);
   await expect(page.getByTestId('prepare-raw-study')).toBeVisible();
-  await expect.poll(() => workers[0]?.closed, { message: 'the raw-study worker is terminated' }).toBe(true);
+  await expect.poll(() => workers[0]?.gone() ?? false, { message: 'the raw-study worker is terminated' }).toBe(true);
 
   // Prepare again (a fresh worker): every step named, then the QC screen.
   const t0 = Date.now();

@@ -40,12 +40,34 @@ export async function serveRawStudyAssets(target: Page | BrowserContext): Promis
   return { assetRequests, routed };
 }
 
-/** Each raw-study worker the page starts, and whether it has been terminated. */
-export function watchRawWorkers(page: Page): { closed: boolean }[] {
-  const workers: { closed: boolean }[] = [];
+export interface WatchedWorker {
+  /** Playwright saw the worker close. */
+  closed: boolean;
+  /**
+   * The worker is gone: closed, or it no longer answers because its thread has ended (an
+   * evaluation in it fails at once). A worker still running — e.g. stuck in a wasm call —
+   * neither closes nor fails the evaluation within the wait, so this stays false for it.
+   */
+  gone(): Promise<boolean>;
+}
+
+/**
+ * Each raw-study worker the page starts, and whether it has been terminated. (Once, in CI,
+ * Playwright's `close` never came for a worker the app had terminated, with the page showing
+ * the cancelled state; `gone` also asks the worker itself.)
+ */
+export function watchRawWorkers(page: Page): WatchedWorker[] {
+  const workers: WatchedWorker[] = [];
   page.on('worker', (w: Worker) => {
     if (!w.url().includes('rawStudy.worker')) return;
-    const entry = { closed: false };
+    const entry: WatchedWorker = {
+      closed: false,
+      async gone() {
+        if (entry.closed) return true;
+        const answer = w.evaluate(() => 'alive').then(() => false, () => true);
+        return Promise.race([answer, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000))]);
+      },
+    };
     workers.push(entry);
     w.on('close', () => (entry.closed = true));
   });
