@@ -2,7 +2,7 @@ import { loadCase } from '../core/case/index.ts';
 import type { CaseFile, MriCase } from '../core/case/types.ts';
 import { ROLE_LABELS } from '../core/modality/index.ts';
 import { formatBytes } from '../core/formatBytes.ts';
-import { atlasCaseFiles, estimateRawStudyMemory, prepareRawStudy, studyFromFiles, type PreparedStudy, type RawStudyDependencies } from '../core/rawStudy/index.ts';
+import { atlasCaseFiles, estimateRawStudyMemory, prepareRawStudy, studyFromFiles, studyGrids, type PreparedStudy, type RawStudyDependencies } from '../core/rawStudy/index.ts';
 import { throwIfPoorRegistration } from '../core/registration/index.ts';
 import { isAlreadyStripped } from '../core/skullStrip/index.ts';
 import type { NiftiVolume } from '../core/volume/index.ts';
@@ -34,8 +34,7 @@ export async function prepareRawForCli(files: CaseFile[], log: (s: string) => vo
   if (alreadyStripped) log('raw study: the T1Gd is skull-stripped already (0 on its outer faces, brain-sized): not stripped again');
   let lastReport = 0;
   const deps = await dependencies();
-  const grids = { t1: study.t1.grid, t1ce: study.t1ce.grid, t2: study.t2.grid, flair: study.flair.grid };
-  const memory = estimateRawStudyMemory(grids, alreadyStripped ? null : deps.stripper);
+  const memory = estimateRawStudyMemory(studyGrids(study), alreadyStripped ? null : deps.stripper);
   const budget = nodeRawStudyBudget();
   log(`raw study: memory plan ${formatBytes(memory.bytes)} of ${formatBytes(budget)} (${memory.parts.map((p) => `${p.what} ${formatBytes(p.bytes)}`).join(', ')})`);
   const prepared = await prepareRawStudy(study, deps, {

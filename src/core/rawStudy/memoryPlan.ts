@@ -22,6 +22,11 @@ export interface RawStudyMemory {
   parts: { what: string; bytes: number }[];
 }
 
+/** Each series' grid: what the plan reads of a study. */
+export function studyGrids(study: StudyVolumes): Record<keyof StudyVolumes, Grid> {
+  return { t1: study.t1.grid, t1ce: study.t1ce.grid, t2: study.t2.grid, flair: study.flair.grid };
+}
+
 const voxels = (g: Grid) => g.dims[0] * g.dims[1] * g.dims[2];
 
 /**

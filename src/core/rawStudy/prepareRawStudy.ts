@@ -6,7 +6,7 @@ import { registerStudy, type StudyRegistration, type StudyRegistrationOptions, t
 import type { Registrar } from '../registration/registrar.ts';
 import { resampleNearest } from '../registration/resample.ts';
 import type { Grid, ScalarVolume } from '../registration/types.ts';
-import { checkRawStudyMemory, estimateRawStudyMemory, RAW_STUDY_BUDGET_BYTES } from './memoryPlan.ts';
+import { checkRawStudyMemory, estimateRawStudyMemory, RAW_STUDY_BUDGET_BYTES, studyGrids } from './memoryPlan.ts';
 import type { SkullStripper } from './skullStripper.ts';
 
 /**
@@ -68,7 +68,7 @@ export interface PreparedStudy {
  * (before anything is allocated) and a brain mask that is no brain.
  */
 export async function prepareRawStudy(study: StudyVolumes, deps: RawStudyDependencies, o: RawStudyOptions = {}): Promise<PreparedStudy> {
-  const grids = { t1: study.t1.grid, t1ce: study.t1ce.grid, t2: study.t2.grid, flair: study.flair.grid };
+  const grids = studyGrids(study);
   const tooLarge = checkRawStudyMemory(grids, estimateRawStudyMemory(grids, o.alreadyStripped ? null : deps.stripper, o.outputGrid), o.memoryBudgetBytes ?? RAW_STUDY_BUDGET_BYTES);
   if (tooLarge) throw tooLarge;
   const timings: { step: string; ms: number }[] = [];
