@@ -1,7 +1,7 @@
 import { formatBytes } from '../formatBytes.ts';
 import { InputError } from '../inputIssue.ts';
 import { MODALITIES, ROLE_LABELS } from '../modality/index.ts';
-import { bratsAtlasGrid } from '../registration/grid.ts';
+import { bratsAtlasGrid, voxelMl } from '../registration/grid.ts';
 import type { StudyVolumes } from '../registration/registerStudy.ts';
 import type { Grid } from '../registration/types.ts';
 import type { SkullStripper } from './skullStripper.ts';
@@ -49,12 +49,7 @@ export function estimateRawStudyMemory(grids: Record<keyof StudyVolumes, Grid>, 
   return { bytes: parts.reduce((n, p) => n + p.bytes, 0), parts };
 }
 
-function fovMm3(g: Grid): number {
-  const a = g.affine;
-  // |det| of the affine's 3×3: the volume of one voxel in mm³.
-  const det = a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
-  return Math.abs(det) * voxels(g);
-}
+const fovMm3 = (g: Grid) => voxelMl(g) * 1000 * voxels(g);
 
 /**
  * The refusal of a study whose preparation would not fit `budgetBytes`, before the pipeline
