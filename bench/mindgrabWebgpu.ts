@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'fflate';
 import { chromium, type Browser } from 'playwright-core';
+import { descendants, rollup } from '../scripts/chromiumMemory.ts';
 import { createServer } from 'vite';
 import { macsPerVoxel, parseMeshnet } from '../src/core/skullStrip/index.ts';
 import { readNifti } from '../src/core/volume/index.ts';
@@ -47,18 +48,7 @@ const mib = (b: number) => Math.round(b / 2 ** 20);
 
 /** Total RSS (bytes) of every process descended from this one: Chromium's browser, GPU, renderer processes (and Vite's esbuild). */
 function descendantsRss(): number {
-  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,rss='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
-  const children = new Map<number, number[]>();
-  for (const [pid, ppid] of rows) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-  const rss = new Map(rows.map(([pid, , kb]) => [pid, kb * 1024]));
-  let total = 0;
-  const stack = [...(children.get(process.pid) ?? [])];
-  while (stack.length) {
-    const pid = stack.pop()!;
-    total += rss.get(pid) ?? 0;
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return total;
+  return descendants().reduce((bytes, p) => bytes + rollup(p.pid).rssKiB * 1024, 0);
 }
 
 async function runOn(browser: Browser, backend: string, input: Float32Array, dims: [number, number, number], keepProbability: boolean) {

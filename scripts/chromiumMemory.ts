@@ -10,6 +10,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 interface Proc { pid: number; ppid: number; type: string }
 
+/** Every process below `root` (its children, theirs, …); `type` is Chromium's --type (browser when none), '' for other programs. */
+export function descendants(root = process.pid): Proc[] {
+  const children = new Map<number, Proc[]>();
+  for (const p of processes()) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  const below: Proc[] = [];
+  const walk = (pid: number) => (children.get(pid) ?? []).forEach((c) => (below.push(c), walk(c.pid)));
+  walk(root);
+  return below;
+}
+
 function processes(): Proc[] {
   const out: Proc[] = [];
   for (const name of readdirSync('/proc')) {
@@ -31,7 +41,7 @@ function processes(): Proc[] {
   return out;
 }
 
-function rollup(pid: number): { rssKiB: number; pssKiB: number } {
+export function rollup(pid: number): { rssKiB: number; pssKiB: number } {
   try {
     const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
     const field = (f: string) => Number(new RegExp(`^${f}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
@@ -45,14 +55,8 @@ export interface MemorySample { rendererRssMiB: number; totalPssMiB: number }
 
 /** One reading: the largest renderer's RSS and all Chromium processes' PSS below `root`. */
 export function chromiumMemory(root = process.pid): MemorySample {
-  const all = processes();
-  const children = new Map<number, Proc[]>();
-  for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
-  const below: Proc[] = [];
-  const walk = (pid: number) => (children.get(pid) ?? []).forEach((c) => (c.type && below.push(c), walk(c.pid)));
-  walk(root);
   let renderer = 0, total = 0;
-  for (const p of below) {
+  for (const p of descendants(root).filter((d) => d.type)) {
     const m = rollup(p.pid);
     total += m.pssKiB;
     if (p.type === 'renderer') renderer = Math.max(renderer, m.rssKiB);
