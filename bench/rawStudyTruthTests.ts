@@ -13,8 +13,11 @@ import { rawStudyCases, rawStudyDataPresent } from './rawStudyCases.ts';
 export function simulatedCaseTests(name: string): void {
   const missing = !rawStudyDataPresent();
   describe.skipIf(missing)(`the raw pipeline on ${name} moved onto scanner grids${missing ? ' (skipped: ../shared/data is absent on this machine)' : ''}`, () => {
+    // MindGrab, SRI24, elastix and the model are loaded once for both tests.
+    let loaded: ReturnType<typeof rawStudyCases> | undefined;
+    const casesOnce = () => (loaded ??= rawStudyCases());
     it('1 mm grids: WT Dice ≥ 0.90 against the model on the original, T1Gd registration error ≤ 2 mm', async () => {
-      const cases = await rawStudyCases();
+      const cases = await casesOnce();
       const { record } = await cases.simulated(name, '1mm');
       console.log(`${record.scan}: WT Dice ${record.wtDiceVsModelOnOriginal}, T1Gd error mean ${record.registration.t1ceErrorMm.brainMean} / max ${record.registration.t1ceErrorMm.brainMax} mm`);
       expect(record.wtDiceVsModelOnOriginal).toBeGreaterThanOrEqual(0.9);
@@ -23,7 +26,7 @@ export function simulatedCaseTests(name: string): void {
     }, 900_000);
 
     it('clinical 0.9×0.9×5 mm grids: T1Gd registration error ≤ 2 mm', async () => {
-      const cases = await rawStudyCases();
+      const cases = await casesOnce();
       const { record } = await cases.simulated(name, 'clinical', undefined, { segment: false });
       console.log(`${record.scan}: T1Gd error mean ${record.registration.t1ceErrorMm.brainMean} / max ${record.registration.t1ceErrorMm.brainMax} mm`);
       expect(record.registration.t1ceErrorMm.brainMax).toBeLessThanOrEqual(2);
